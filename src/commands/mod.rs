@@ -1,0 +1,3 @@
+//! One module per subcommand: thin orchestration over project, plan and providers.
+
+pub mod init;

@@ -1,0 +1,474 @@
+//! The project `.env` file as docker compose v2 (compose-go v2.13 `dotenv`)
+//! reads it, and an editor that changes one value and keeps every other
+//! byte, since users keep comments and secrets they care about there.
+//!
+//! Compose's rules, the surprising ones included:
+//! - `KEY=value` or `KEY: value`, maybe after `export `; blanks around the
+//!   key and before the value go; keys hold letters, digits and `_.-[]`;
+//! - blank lines, and lines whose first non-blank is `#`, are skipped;
+//! - a bare value ends at the line's end or its first ` #` (so `a#b` and
+//!   `a\t#b` keep theirs, and `KEY= # note` is `# note`), right-trimmed;
+//! - `'...'` is literal (only `\'` is unescaped) and may span lines;
+//! - `"..."` may span lines, knows `\n \r \t \a \b \f \v \" \\ \$` and `\0`
+//!   with three octal digits, and keeps other backslashes;
+//! - after a closing quote, the line may go on with a comment or even
+//!   another statement;
+//! - a line with only `KEY` makes compose copy KEY from its own
+//!   environment, if set there; such lines are not entries here;
+//! - a later entry for a key overrides an earlier one.
+//!
+//! Compose then interpolates bare and double-quoted values (`${OTHER}` is an
+//! earlier entry or the environment). This module does not: `value` is the
+//! text before that step, and `literal` says whether it happens.
+
+use std::fmt;
+use std::ops::Range;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DotenvEntry {
+    pub key: String,
+    /// Unquoted and unescaped, not interpolated (`\$` in double quotes is
+    /// therefore `$$` here, which interpolation turns into `$`).
+    pub value: String,
+    /// 1-based line of the key.
+    pub line: usize,
+    /// Single-quoted: compose uses `value` as is. Otherwise compose
+    /// interpolates it first.
+    pub literal: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DotenvParseError {
+    pub line: usize,
+    pub message: String,
+}
+
+impl fmt::Display for DotenvParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, ".env line {}: {}", self.line, self.message)
+    }
+}
+
+impl std::error::Error for DotenvParseError {}
+
+/// Every entry in file order, duplicates included (the last one wins in
+/// compose).
+pub fn parse(text: &str) -> Result<Vec<DotenvEntry>, DotenvParseError> {
+    let mut found = Vec::new();
+    scan(text, &mut found)?;
+    Ok(found.into_iter().map(|f| f.entry).collect())
+}
+
+/// The entry compose would use for `key`: the last one.
+pub fn get(text: &str, key: &str) -> Result<Option<DotenvEntry>, DotenvParseError> {
+    Ok(parse(text)?.into_iter().rev().find(|e| e.key == key))
+}
+
+/// Returns the new text with `key` set to `value`, meaning the value the
+/// container gets: `$` in `value` is literal.
+///
+/// The last entry for `key` has its value replaced in place, so `export `,
+/// the separator, a trailing `# comment` and the line ending stay; if that
+/// entry already yields `value`, `text` comes back unchanged. Otherwise
+/// `KEY=value` is appended, after a line ending if the text lacks a final
+/// one, and ended with the file's dominant line ending (LF when it has
+/// none). In a file that does not parse, only entries before the error are
+/// found, and an unterminated quote swallows an appended line.
+pub fn set(text: &str, key: &str, value: &str) -> String {
+    debug_assert!(key.chars().all(is_key_char) && !key.is_empty());
+    let mut found = Vec::new();
+    let _ = scan(text, &mut found);
+    if let Some(f) = found.iter().rev().find(|f| f.entry.key == key) {
+        if effective_value(&f.entry).as_deref() == Some(value) {
+            return text.to_string();
+        }
+        // A bare value would swallow whatever else is on the line, unless
+        // that is a ` #` comment after a non-empty value.
+        let rest = &text[f.value.end..];
+        let rest = &rest[..rest.find('\n').unwrap_or(rest.len())];
+        let after = rest.trim_start_matches(is_space);
+        let comment = after.starts_with('#') && rest[..rest.len() - after.len()].ends_with(' ');
+        let force = !after.is_empty() && (!comment || value.is_empty());
+        let (head, tail) = (&text[..f.value.start], &text[f.value.end..]);
+        return [head, &quote(value, force), tail].concat();
+    }
+    let crlf = text.matches("\r\n").count();
+    let lf = text.matches('\n').count() - crlf;
+    let eol = if crlf > lf { "\r\n" } else { "\n" };
+    let mut out = text.to_string();
+    if !out.is_empty() && !out.ends_with('\n') {
+        out.push_str(eol);
+    }
+    [out.as_str(), key, "=", &quote(value, false), eol].concat()
+}
+
+struct Found {
+    entry: DotenvEntry,
+    /// Bytes to replace on `set`: the quotes included; for an empty
+    /// unquoted value, the empty range right after the separator.
+    value: Range<usize>,
+}
+
+/// compose-go's `isSpace`: blanks that are not line breaks.
+fn is_space(c: char) -> bool {
+    matches!(c, '\t' | '\x0b' | '\x0c' | '\r' | ' ' | '\u{85}' | '\u{a0}')
+}
+
+fn is_key_char(c: char) -> bool {
+    matches!(c, '_' | '.' | '-' | '[' | ']') || c.is_alphabetic() || c.is_numeric()
+}
+
+fn skip_space(text: &str, from: usize) -> usize {
+    text[from..]
+        .find(|c| !is_space(c))
+        .map_or(text.len(), |i| from + i)
+}
+
+fn line_of(text: &str, at: usize) -> usize {
+    1 + text[..at].matches('\n').count()
+}
+
+/// Statement by statement, like compose-go's parser, so that its quirks
+/// (a statement after a closing quote) come out the same. `found` keeps
+/// what came before an error, for `set`.
+fn scan(text: &str, found: &mut Vec<Found>) -> Result<(), DotenvParseError> {
+    let fail = |at, message| DotenvParseError {
+        line: line_of(text, at),
+        message,
+    };
+    let mut pos = 0;
+    while let Some(start) = text[pos..]
+        .find(|c: char| !c.is_whitespace())
+        .map(|i| pos + i)
+    {
+        if text[start..].starts_with('#') {
+            pos = text[start..].find('\n').map_or(text.len(), |i| start + i);
+            continue;
+        }
+        let mut k = start;
+        // Go's `^export\s+`, where `\s` is `[\t\n\f\r ]`.
+        let gap = text
+            .as_bytes()
+            .get(start + 6)
+            .is_some_and(|c| b"\t\n\x0c\r ".contains(c));
+        if gap && text[start..].starts_with("export") {
+            k = skip_space(text, start + 6);
+            if k == text.len() {
+                return Err(fail(start, "`export` without a variable".into()));
+            }
+        }
+        // A lone name on the last line: compose-go would set the empty name
+        // to it; it is read here like a lone name on any other line.
+        let Some(sep) = text[k..].find(|c| !is_space(c) && !is_key_char(c)) else {
+            break;
+        };
+        let sep = k + sep;
+        let sep_char = text[sep..].chars().next().unwrap_or_default();
+        if !matches!(sep_char, '=' | ':' | '\n') {
+            let message = format!("unexpected character {sep_char:?} in variable name");
+            return Err(fail(sep, message));
+        }
+        let key = text[k..sep].trim_end();
+        if key.contains(' ') {
+            return Err(fail(k, format!("key {key:?} cannot contain a space")));
+        }
+        if sep_char == '\n' {
+            pos = sep + 1;
+            continue;
+        }
+        if key.is_empty() {
+            return Err(fail(
+                sep,
+                format!("missing variable name before {sep_char:?}"),
+            ));
+        }
+        let v = skip_space(text, sep + 1);
+        let (value, span, literal) = match text[v..].chars().next() {
+            Some(q @ ('\'' | '"')) => {
+                let Some((raw, close)) = quoted(text, v + 1, q) else {
+                    return Err(fail(v, "unterminated quoted value".into()));
+                };
+                pos = close + 1;
+                let value = if q == '"' { unescape(&raw) } else { raw };
+                (value, v..close + 1, q == '\'')
+            }
+            _ => {
+                pos = text[v..].find('\n').map_or(text.len(), |i| v + i);
+                let line = &text[v..pos];
+                let value = line[..line.find(" #").unwrap_or(line.len())].trim_end();
+                let at = if value.is_empty() { sep + 1 } else { v };
+                (value.to_string(), at..at + value.len(), false)
+            }
+        };
+        let (key, line) = (key.to_string(), line_of(text, k));
+        let entry = DotenvEntry {
+            key,
+            value,
+            line,
+            literal,
+        };
+        found.push(Found { entry, value: span });
+    }
+    Ok(())
+}
+
+/// compose-go's quote scan: a backslash before the quote drops out, any
+/// other backslash stays for `unescape`. Returns the text and the closing
+/// quote's offset.
+fn quoted(text: &str, from: usize, quote: char) -> Option<(String, usize)> {
+    let mut raw = String::new();
+    let mut escaped = false;
+    for (i, c) in text[from..].char_indices() {
+        if escaped {
+            escaped = false;
+            if c != quote {
+                raw.push('\\');
+            }
+            raw.push(c);
+        } else if c == '\\' {
+            escaped = true;
+        } else if c == quote {
+            return Some((raw, from + i));
+        } else {
+            raw.push(c);
+        }
+    }
+    None
+}
+
+/// compose-go's `expandEscapes`: the escapes of
+/// `\\(?:[abcfnrtv$"\\]|0\d{0,3})`, each resolved by Go's `UnquoteChar`,
+/// and kept as written where that fails.
+fn unescape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    while let Some(off) = s[i..].find('\\') {
+        let p = i + off;
+        out.push_str(&s[i..p]);
+        let c = s.as_bytes().get(p + 1).copied().unwrap_or_default();
+        i = p + 2;
+        if let Some(k) = b"abfnrtv".iter().position(|&x| x == c) {
+            out.push(['\x07', '\x08', '\x0c', '\n', '\r', '\t', '\x0b'][k]);
+        } else if c == b'$' {
+            // Left for interpolation, which turns `$$` into `$`.
+            out.push_str("$$");
+        } else if c == b'"' || c == b'\\' {
+            out.push(char::from(c));
+        } else if c == b'0' {
+            let digits = s[i..]
+                .bytes()
+                .take(3)
+                .take_while(u8::is_ascii_digit)
+                .count();
+            let ds = &s[i..i + digits];
+            i += digits;
+            // Go sees `\ddd`: exactly three octal digits, at most 0o377.
+            match u32::from_str_radix(ds, 8) {
+                Ok(n) if digits == 3 && n <= 0o377 => out.extend(char::from_u32(n)),
+                _ => out.extend(['\\'].into_iter().chain(ds.chars())),
+            }
+        } else {
+            // Not an escape (`\c` is matched, but Go cannot unquote it).
+            out.push('\\');
+            i = p + 1;
+        }
+    }
+    out.push_str(&s[i..]);
+    out
+}
+
+/// What compose makes of the entry when that does not depend on the
+/// environment: `None` if interpolation would look something up.
+fn effective_value(e: &DotenvEntry) -> Option<String> {
+    if e.literal {
+        return Some(e.value.clone());
+    }
+    let (v, mut out, mut i) = (e.value.as_str(), String::new(), 0);
+    while let Some(off) = v[i..].find('$') {
+        let p = i + off;
+        out.push_str(&v[i..=p]);
+        i = match v.as_bytes().get(p + 1) {
+            Some(b'$') => p + 2,
+            Some(&c) if c == b'{' || c == b'_' || c.is_ascii_alphabetic() => return None,
+            _ => p + 1,
+        };
+    }
+    out.push_str(&v[i..]);
+    Some(out)
+}
+
+/// The shortest safe spelling: bare when compose reads it back unchanged
+/// (and quotes are not `forced`), else single quotes (literal), else double
+/// quotes with escapes.
+fn quote(value: &str, forced: bool) -> String {
+    let bare = |c: char| !c.is_whitespace() && !matches!(c, '#' | '\'' | '"' | '$');
+    if !forced && value.chars().all(bare) {
+        return value.to_string();
+    }
+    // An odd run of trailing backslashes would escape the closing quote.
+    let trailing = value.len() - value.trim_end_matches('\\').len();
+    if !value.contains(['\'', '\n', '\r']) && trailing.is_multiple_of(2) {
+        return format!("'{value}'");
+    }
+    let mut out = String::from("\"");
+    for c in value.chars() {
+        match c {
+            '\\' | '"' | '$' => out.extend(['\\', c]),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// key, value, line, literal.
+    type Row<'a> = (&'a str, &'a str, usize, bool);
+
+    fn row(e: &DotenvEntry) -> Row<'_> {
+        (&e.key, &e.value, e.line, e.literal)
+    }
+
+    #[test]
+    fn parses_like_compose_v2() {
+        #[rustfmt::skip]
+        let cases: &[(&str, &[Row])] = &[
+            ("", &[]),
+            ("\n\n  \r\n", &[]),
+            ("A=1\nB=2\n", &[("A", "1", 1, false), ("B", "2", 2, false)]),
+            ("  A  =  hello world  \n", &[("A", "hello world", 1, false)]),
+            ("A=\nB=", &[("A", "", 1, false), ("B", "", 2, false)]),
+            ("export A=1\nexport\tB=2", &[("A", "1", 1, false), ("B", "2", 2, false)]),
+            ("exportA=1\nexport=2", &[("exportA", "1", 1, false), ("export", "2", 2, false)]),
+            ("A: yaml style\nB:c", &[("A", "yaml style", 1, false), ("B", "c", 2, false)]),
+            ("URL=http://h:4318/v1?a=b", &[("URL", "http://h:4318/v1?a=b", 1, false)]),
+            ("my.key-1[0]=x", &[("my.key-1[0]", "x", 1, false)]),
+            ("ÉTÉ=chaud €", &[("ÉTÉ", "chaud €", 1, false)]),
+            // Comments: a line's first non-blank, or ` #` after a bare value.
+            ("# c\n  # indented\nA=1 # note\n#B=2", &[("A", "1", 3, false)]),
+            ("A=x#y\nB=x\t#y\nC=  # z", &[("A", "x#y", 1, false), ("B", "x\t#y", 2, false), ("C", "# z", 3, false)]),
+            // Single quotes: literal, may span lines.
+            ("A='a b $X # c'", &[("A", "a b $X # c", 1, true)]),
+            (r"A='it\'s' B", &[("A", "it's", 1, true)]),
+            (r"A='a\nb\\'", &[("A", r"a\nb\\", 1, true)]),
+            ("A='l1\nl2'\nB=3", &[("A", "l1\nl2", 1, true), ("B", "3", 3, false)]),
+            ("A=''", &[("A", "", 1, true)]),
+            // Double quotes: escapes, may span lines, `\$` left as `$$`.
+            (r#"A="a\nb\tc""#, &[("A", "a\nb\tc", 1, false)]),
+            (r#"A="say \"hi\" \\o/""#, &[("A", r#"say "hi" \o/"#, 1, false)]),
+            (r#"A="\$HOME ${X}""#, &[("A", "$$HOME ${X}", 1, false)]),
+            (r#"A="\q\c\0101\0\01\0777\a\"x""#, &[("A", "\\q\\cA\\\\1\\777\x07\"x", 1, false)]),
+            ("A=\"l1\nl2\" # c\nB=\"\"", &[("A", "l1\nl2", 1, false), ("B", "", 3, false)]),
+            ("A = \"x\" B=2", &[("A", "x", 1, false), ("B", "2", 1, false)]),
+            // Bare names: inherited from compose's environment, not entries.
+            ("A\nB=2\n C \nD", &[("B", "2", 2, false)]),
+            ("A=1\r\nB='x'\r\n\r\nC=\r\n", &[("A", "1", 1, false), ("B", "x", 2, true), ("C", "", 4, false)]),
+            ("A=1\nA=2", &[("A", "1", 1, false), ("A", "2", 2, false)]),
+        ];
+        for (text, expected) in cases {
+            let got = parse(text).unwrap_or_else(|e| panic!("{text:?}: {e}"));
+            let got: Vec<Row> = got.iter().map(row).collect();
+            assert_eq!(got, *expected, "text {text:?}");
+        }
+    }
+
+    #[test]
+    fn reports_errors() {
+        let cases: &[(&str, usize, &str)] = &[
+            ("A B=1", 1, "cannot contain a space"),
+            ("A=1\nA!=1", 2, "unexpected character '!'"),
+            ("\n\nA=\"open\nB=2", 3, "unterminated quoted value"),
+            ("A='x", 1, "unterminated"),
+            ("A=1\nexport ", 2, "`export` without"),
+            ("=x", 1, "missing variable name"),
+        ];
+        for (text, line, message) in cases {
+            let e = parse(text).unwrap_err();
+            assert_eq!(e.line, *line, "{text:?}: {e}");
+            assert!(e.message.contains(message), "{text:?}: {e}");
+            assert!(e.to_string().starts_with(&format!(".env line {line}: ")));
+        }
+        assert!(get("A=1\nB B=2", "A").is_err());
+        assert_eq!(get("A=1\nA=2", "A").unwrap().unwrap().value, "2");
+        assert_eq!(get("A=1", "B").unwrap(), None);
+    }
+
+    #[test]
+    fn set_edits_in_place_or_appends() {
+        #[rustfmt::skip]
+        let cases: &[(&str, &str, &str, &str)] = &[
+            ("", "K", "v", "K=v\n"),
+            ("A=1", "B", "2", "A=1\nB=2\n"),
+            ("A=1\r\nB=2", "C", "3", "A=1\r\nB=2\r\nC=3\r\n"),
+            ("A=1\r\nB=2\nC=3\n", "D", "4", "A=1\r\nB=2\nC=3\nD=4\n"),
+            ("# only a comment", "K", "v", "# only a comment\nK=v\n"),
+            ("# c\r\nexport A=old # note\r\nB=2", "A", "new", "# c\r\nexport A=new # note\r\nB=2"),
+            ("A : old\n", "A", "new", "A : new\n"),
+            ("A=\r\nB=1\r\n", "A", "x", "A=x\r\nB=1\r\n"),
+            ("A=   \n", "A", "x", "A=x   \n"),
+            ("A=1\nA=2\n", "A", "3", "A=1\nA=3\n"),
+            ("A=\"l1\nl2\" # c\nB=1", "A", "one", "A=one # c\nB=1"),
+            ("A=1\nB=\"broken\n", "A", "2", "A=2\nB=\"broken\n"),
+            // What else is on the line decides whether a bare value is safe.
+            ("A='x' B=2\n", "B", "3", "A='x' B=3\n"),
+            ("A='x' B=2\n", "A", "y", "A='y' B=2\n"),
+            ("A=\"x\"\t# c", "A", "y", "A='y'\t# c"),
+            ("A=x # c", "A", "", "A='' # c"),
+            ("A=x   # c", "A", "y", "A=y   # c"),
+            // Quoting.
+            ("A=1", "A", "a b", "A='a b'"),
+            ("A=1", "A", "", "A="),
+            ("A=1", "A", "it's", "A=\"it's\""),
+            ("A=1", "A", "it's $5 \"ok\" \\", "A=\"it's \\$5 \\\"ok\\\" \\\\\""),
+            ("A=1", "A", "l1\nl2\r", "A=\"l1\\nl2\\r\""),
+            ("A=1", "A", "trailing \\", "A=\"trailing \\\\\""),
+            ("A=1", "A", "even \\\\", "A='even \\\\'"),
+            ("A=1", "A", "C:\\dir", "A=C:\\dir"),
+            // Already right: untouched, whatever the spelling.
+            ("A=\"x y\"\n", "A", "x y", "A=\"x y\"\n"),
+            ("A='x y' # c", "A", "x y", "A='x y' # c"),
+            ("export A=x", "A", "x", "export A=x"),
+            ("A=\"\\$x\"", "A", "$x", "A=\"\\$x\""),
+            ("A=$$x $", "A", "$x $", "A=$$x $"),
+            ("A=${B}", "A", "${B}", "A='${B}'"),
+        ];
+        for (text, key, value, expected) in cases {
+            let got = set(text, key, value);
+            assert_eq!(got, *expected, "set({text:?}, {key:?}, {value:?})");
+        }
+    }
+
+    #[test]
+    fn set_round_trips_and_is_idempotent() {
+        #[rustfmt::skip]
+        let texts = [
+            "", "A=1", "# c\r\nexport K=old # n\r\nZ=9\r\n", "K='a'\nK=\"b\"\nZ=9\n",
+            "K='q' Z=9\n", "K=\"q\"\t# c\nK2=1", "K=  \t# c",
+        ];
+        #[rustfmt::skip]
+        let values = [
+            "", "v", "a b", " lead", "x #y", "$", "$$", "${Z}", "$Z", "it's", "\"q\"", "a\\",
+            "a\\\\", "\\'", "l1\nl2", "cr\r", "tab\t", "é €", "\\0101", "\\n", "# c", "'", "a=b:c",
+        ];
+        let others = |es: &[DotenvEntry]| -> Vec<(String, String)> {
+            let es = es.iter().filter(|e| e.key != "K");
+            es.map(|e| (e.key.clone(), e.value.clone())).collect()
+        };
+        for text in texts {
+            let before = parse(text).unwrap();
+            for value in values {
+                let once = set(text, "K", value);
+                assert_eq!(set(&once, "K", value), once, "{text:?} {value:?}");
+                let after = parse(&once).unwrap_or_else(|e| panic!("{once:?}: {e}"));
+                let k = after.iter().rev().find(|e| e.key == "K").unwrap();
+                assert_eq!(effective_value(k).as_deref(), Some(value), "{once:?}");
+                assert_eq!(others(&after), others(&before), "{once:?}");
+            }
+        }
+    }
+}

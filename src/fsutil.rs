@@ -1,0 +1,178 @@
+//! Reading users' files defensively and writing them atomically.
+//!
+//! Every file the tool may rewrite goes through [`read_text`] first, so a
+//! symlink, a binary file or an unreadable file stops the run before any plan
+//! exists, and nothing is half-written.
+
+use anyhow::{bail, Context, Result};
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+
+/// Reads a UTF-8 text file the tool may later rewrite.
+///
+/// Symlinks are refused because an atomic rename would replace the link with
+/// a regular file and silently detach it from its target.
+pub fn read_text(path: &Path) -> Result<String> {
+    let meta = fs::symlink_metadata(path).with_context(|| {
+        format!(
+            "cannot read {}: it does not exist or is not accessible",
+            path.display()
+        )
+    })?;
+    if meta.file_type().is_symlink() {
+        bail!(
+            "{} is a symbolic link; cruddur-obs only edits regular files. Point --dir/--file at the real file or replace the link with a copy",
+            path.display()
+        );
+    }
+    if !meta.is_file() {
+        bail!("{} is not a regular file", path.display());
+    }
+    let bytes = fs::read(path)
+        .with_context(|| format!("cannot read {} (check its permissions)", path.display()))?;
+    if bytes.contains(&0) {
+        bail!(
+            "{} looks binary (it contains NUL bytes); expected a text file",
+            path.display()
+        );
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        anyhow::anyhow!(
+            "{} is not valid UTF-8 (first bad byte at offset {}); save it as UTF-8 and retry",
+            path.display(),
+            e.utf8_error().valid_up_to()
+        )
+    })
+}
+
+/// Reads an optional text file: `Ok(None)` when it does not exist.
+pub fn read_optional(path: &Path) -> Result<Option<String>> {
+    match fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        _ => read_text(path).map(Some),
+    }
+}
+
+/// Writes `contents` to `path` atomically: a temp file in the same directory,
+/// fsync, then rename. `mode` wins when given; otherwise an existing file
+/// keeps its permissions and a new one gets 0644.
+pub fn write_atomic(path: &Path, contents: &str, mode: Option<u32>) -> Result<()> {
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".cruddur-obs-")
+        .tempfile_in(dir)
+        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
+    tmp.write_all(contents.as_bytes())
+        .and_then(|_| tmp.as_file().sync_all())
+        .with_context(|| format!("cannot write a temporary file for {}", path.display()))?;
+    let perms = match (mode, fs::metadata(path)) {
+        (Some(m), _) => mode_permissions(m),
+        (None, Ok(meta)) => meta.permissions(),
+        // tempfile creates 0600; a new ordinary file should look like one made by an editor.
+        (None, Err(_)) => mode_permissions(0o644),
+    };
+    fs::set_permissions(tmp.path(), perms)
+        .with_context(|| format!("cannot set permissions for {}", path.display()))?;
+    tmp.persist(path)
+        .map_err(|e| e.error)
+        .with_context(|| format!("cannot replace {}", path.display()))?;
+    Ok(())
+}
+
+fn mode_permissions(mode: u32) -> fs::Permissions {
+    use std::os::unix::fs::PermissionsExt;
+    fs::Permissions::from_mode(mode)
+}
+
+/// The file's dominant line ending, so inserted lines match their neighbours.
+pub fn line_ending(text: &str) -> &'static str {
+    let crlf = text.matches("\r\n").count();
+    let lf = text.matches('\n').count() - crlf;
+    if crlf > lf {
+        "\r\n"
+    } else {
+        "\n"
+    }
+}
+
+/// 1-based line of a byte offset.
+pub fn line_of(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())]
+        .iter()
+        .filter(|&&b| b == b'\n')
+        .count()
+        + 1
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn refuses_symlinks_binary_and_bad_utf8() {
+        let dir = tempfile::tempdir().unwrap();
+        let real = dir.path().join("real.yml");
+        fs::write(&real, "a: 1\n").unwrap();
+        let link = dir.path().join("link.yml");
+        std::os::unix::fs::symlink(&real, &link).unwrap();
+        assert!(read_text(&link)
+            .unwrap_err()
+            .to_string()
+            .contains("symbolic link"));
+        let bin = dir.path().join("bin");
+        fs::write(&bin, b"a\0b").unwrap();
+        assert!(read_text(&bin).unwrap_err().to_string().contains("binary"));
+        let latin = dir.path().join("latin");
+        fs::write(&latin, b"caf\xe9").unwrap();
+        assert!(read_text(&latin)
+            .unwrap_err()
+            .to_string()
+            .contains("offset 3"));
+        assert_eq!(read_text(&real).unwrap(), "a: 1\n");
+        assert!(read_optional(&dir.path().join("none")).unwrap().is_none());
+    }
+
+    #[test]
+    fn atomic_write_keeps_mode_and_sets_new_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("x");
+        fs::write(&f, "old").unwrap();
+        fs::set_permissions(&f, fs::Permissions::from_mode(0o640)).unwrap();
+        write_atomic(&f, "new", None).unwrap();
+        assert_eq!(fs::read_to_string(&f).unwrap(), "new");
+        assert_eq!(
+            fs::metadata(&f).unwrap().permissions().mode() & 0o777,
+            0o640
+        );
+        let g = dir.path().join(".env");
+        write_atomic(&g, "K=v\n", Some(0o600)).unwrap();
+        assert_eq!(
+            fs::metadata(&g).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+        let leftovers: Vec<_> = fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with(".cruddur-obs-")
+            })
+            .collect();
+        assert!(leftovers.is_empty());
+    }
+
+    #[test]
+    fn line_endings_and_lines() {
+        assert_eq!(line_ending("a\r\nb\r\n"), "\r\n");
+        assert_eq!(line_ending("a\nb"), "\n");
+        assert_eq!(line_ending(""), "\n");
+        assert_eq!(line_of("a\nb\nc", 4), 3);
+    }
+}

@@ -1,0 +1,34 @@
+//! cruddur-obs: parse arguments, run one command, map the outcome to an exit
+//! code (0 ok, 1 the job found problems, 2 could not do the job).
+
+use clap::Parser;
+use cruddur_obs::{cli, commands, mask};
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let color = match cli.color {
+        cli::ColorChoice::Always => true,
+        cli::ColorChoice::Never => false,
+        cli::ColorChoice::Auto => {
+            std::io::stdout().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
+    };
+    colored::control::set_override(color);
+    let result = match cli.command {
+        cli::Command::Init(args) => commands::init::run(args),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => {
+            eprintln!(
+                "{} {}",
+                colored::Colorize::bold(colored::Colorize::red("error:")),
+                mask::mask_shapes(&format!("{e:#}"))
+            );
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,111 @@
+//! Masking secrets in everything the tool prints.
+//!
+//! Two layers: values the tool knows are secret (the key it was given, the
+//! token read from `.env`) are replaced wherever they occur, and anything that
+//! has the shape of a Honeycomb key or a Rollbar token is masked even when the
+//! tool did not know about it (a literal key pasted into a compose file).
+
+/// A short, recognisable prefix of a secret: enough to tell two keys apart,
+/// too little to use.
+pub fn mask(secret: &str) -> String {
+    let keep = if secret.chars().count() >= 16 { 6 } else { 2 };
+    let prefix: String = secret.chars().take(keep).collect();
+    format!("{prefix}…")
+}
+
+/// Masks the given secrets and any key-shaped token in `text`.
+pub fn mask_text(text: &str, secrets: &[&str]) -> String {
+    let mut out = text.to_string();
+    for s in secrets.iter().filter(|s| s.len() >= 8) {
+        if out.contains(*s) {
+            out = out.replace(*s, &mask(s));
+        }
+    }
+    mask_shapes(&out)
+}
+
+/// Masks tokens that look like Honeycomb keys (`hc?ik_…`/`hc?ic_…`, 64 chars),
+/// 32-hex classic keys and Rollbar tokens, and 40-char AWS secret keys after
+/// `AWS_SECRET_ACCESS_KEY`.
+pub fn mask_shapes(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while !rest.is_empty() {
+        let start = rest
+            .char_indices()
+            .find(|&(_, c)| c.is_ascii_alphanumeric())
+            .map(|(i, _)| i)
+            .unwrap_or(rest.len());
+        out.push_str(&rest[..start]);
+        rest = &rest[start..];
+        let end = rest
+            .char_indices()
+            .find(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '_' || c == '/' || c == '+'))
+            .map(|(i, _)| i)
+            .unwrap_or(rest.len());
+        let word = &rest[..end];
+        if is_secret_shaped(word, &out) {
+            out.push_str(&mask(word));
+        } else {
+            out.push_str(word);
+        }
+        rest = &rest[end..];
+    }
+    out
+}
+
+fn is_secret_shaped(word: &str, before: &str) -> bool {
+    let b = word.as_bytes();
+    let lower_alnum = |s: &[u8]| {
+        s.iter()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+    };
+    if b.len() == 64 && b.starts_with(b"hc") && (b[3..6] == *b"ik_" || b[3..6] == *b"ic_") {
+        return lower_alnum(&b[6..]);
+    }
+    // 32 hex digits is also a trace id, so only mask it where a key or token is named.
+    if b.len() == 32 && b.iter().all(|c| c.is_ascii_hexdigit()) {
+        let from = before.char_indices().rev().nth(39).map_or(0, |(i, _)| i);
+        let ctx = before[from..].to_lowercase();
+        return ["token", "key", "team"].iter().any(|w| ctx.contains(w));
+    }
+    // AWS secret keys have no prefix of their own; mask them by their variable name.
+    let tail = before.trim_end_matches([' ', '=', ':', '"', '\'']);
+    b.len() == 40 && tail.ends_with("AWS_SECRET_ACCESS_KEY")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &str = "hcaik_01hq2rs3t4u5v6w7x8y9z0a1b2c3d4e5f6g7h8j9k0m1n2p3q4r5s6t7v8";
+
+    #[test]
+    fn masks_known_and_shaped_secrets() {
+        assert_eq!(KEY.len(), 64);
+        let line = format!("x-honeycomb-team={KEY},other=1");
+        let masked = mask_shapes(&line);
+        assert!(!masked.contains(KEY));
+        assert!(
+            masked.starts_with("x-honeycomb-team=hcaik_…,other=1"),
+            "{masked}"
+        );
+        let token = "0123456789abcdef0123456789abcdef";
+        assert!(!mask_shapes(&format!("ROLLBAR_ACCESS_TOKEN={token}")).contains(token));
+        assert!(!mask_shapes(&format!("x-honeycomb-team: {token}")).contains(token));
+        let trace = format!("trace?trace_id={token}");
+        assert_eq!(mask_shapes(&trace), trace);
+        let aws = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+        assert!(!mask_shapes(&format!("AWS_SECRET_ACCESS_KEY: \"{aws}\"")).contains(aws));
+        assert!(mask_shapes(&format!("OTHER: {aws}")).contains(aws));
+        let custom = "my-own-secret-value";
+        assert_eq!(mask_text(&format!("k={custom}"), &[custom]), "k=my-own…");
+    }
+
+    #[test]
+    fn leaves_ordinary_text_alone() {
+        let text = "OTEL_SERVICE_NAME: backend-flask # a comment, https://api.honeycomb.io";
+        assert_eq!(mask_shapes(text), text);
+        assert_eq!(mask_shapes("ünïcode ok"), "ünïcode ok");
+    }
+}

@@ -1,0 +1,5 @@
+//! One module per backend the tool sets up. A provider owns its environment
+//! variables, Python packages and code snippet.
+
+pub mod env_names;
+pub mod honeycomb;

@@ -1,0 +1,480 @@
+//! Facts about one Python module, read from a tree-sitter syntax tree so that
+//! comments, strings and docstrings can never be mistaken for code.
+
+use std::fmt;
+use std::ops::Range;
+
+use tree_sitter::{Node, Parser, Tree};
+
+/// A parsed Python module. Holds its own source so that node offsets stay valid.
+#[derive(Debug, Clone)]
+pub struct Module {
+    source: String,
+    tree: Tree,
+}
+
+/// Where the first syntax error sits. Line and column are 1-based; the column
+/// counts characters, as editors do, not bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParseError {
+    pub line: usize,
+    pub column: usize,
+    pub message: String,
+}
+
+impl fmt::Display for ParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "line {}, column {}: ", self.line, self.column)?;
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ParseError {}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AppSite {
+    pub var: String,
+    pub line: usize,
+    pub end_line: usize,
+    pub end_byte_of_line: usize,
+    pub byte_range: Range<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Import {
+    pub module: String,
+    pub name: Option<String>,
+    pub alias: Option<String>,
+    pub line: usize,
+    pub module_level: bool,
+}
+
+impl Import {
+    /// The name this import binds in its scope: the alias if any, else the
+    /// imported name, else (plain `import a.b`) the first package component.
+    /// `None` for `from m import *`, whose bindings cannot be known statically.
+    pub fn bound_name(&self) -> Option<&str> {
+        match (&self.alias, &self.name) {
+            (Some(alias), _) => Some(alias),
+            (None, Some(name)) if name == "*" => None,
+            (None, Some(name)) => Some(name),
+            (None, None) => self.module.split('.').next(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Call {
+    pub callee: String,
+    pub first_arg: Option<String>,
+    pub keywords: Vec<String>,
+    pub line: usize,
+    pub column: usize,
+    pub module_level: bool,
+    pub function: Option<String>,
+    pub byte_range: Range<usize>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decorator {
+    pub name: String,
+    pub line: usize,
+    pub column: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Statement {
+    pub kind: String,
+    pub byte_range: Range<usize>,
+    pub line: usize,
+    pub end_line: usize,
+}
+
+/// A top-level `NAME = ...` / `NAME: T = ...` statement. For chained
+/// assignments (`a = b = f()`) the first target is reported.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assignment {
+    pub target: String,
+    /// Compact callee text when the assigned value is a call.
+    pub callee: Option<String>,
+    pub statement: Statement,
+}
+
+const IMPORT_KINDS: [&str; 3] = [
+    "import_statement",
+    "import_from_statement",
+    "future_import_statement",
+];
+
+impl Module {
+    pub fn parse(source: &str) -> Result<Module, ParseError> {
+        let mut parser = Parser::new();
+        parser
+            .set_language(&tree_sitter_python::LANGUAGE.into())
+            .expect("tree-sitter-python matches the tree-sitter ABI");
+        // Only a timeout or a cancellation flag, neither of which is set, yields None.
+        let tree = parser
+            .parse(source, None)
+            .expect("parsing runs to completion");
+        let module = Module {
+            source: source.to_owned(),
+            tree,
+        };
+        match module.first_error() {
+            Some(err) => Err(err),
+            None => Ok(module),
+        }
+    }
+
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
+    /// The first `NAME = Flask(...)` / `flask.Flask(...)` among the direct
+    /// top-level statements. Apps created inside `if`/`try` blocks are not
+    /// reported, because code inserted after them would need their indentation.
+    pub fn flask_app(&self) -> Option<AppSite> {
+        let a = self
+            .top_level_assignments()
+            .into_iter()
+            .find(|a| matches!(a.callee.as_deref(), Some("Flask" | "flask.Flask")))?;
+        let range = a.statement.byte_range;
+        Some(AppSite {
+            var: a.target,
+            line: a.statement.line,
+            end_line: a.statement.end_line,
+            end_byte_of_line: self.end_of_line(range.end),
+            byte_range: range,
+        })
+    }
+
+    pub fn top_level_assignments(&self) -> Vec<Assignment> {
+        let mut out = Vec::new();
+        for node in self.top_level_nodes() {
+            let Some(mut assign) = node.named_child(0).filter(|n| n.kind() == "assignment") else {
+                continue;
+            };
+            let Some(left) = field(assign, "left", "identifier") else {
+                continue;
+            };
+            while let Some(inner) = field(assign, "right", "assignment") {
+                assign = inner;
+            }
+            let callee = field(assign, "right", "call")
+                .and_then(|c| c.child_by_field_name("function"))
+                .map(|f| self.compact(f));
+            let (target, statement) = (self.text(left).to_owned(), self.statement(node));
+            out.push(Assignment {
+                target,
+                callee,
+                statement,
+            });
+        }
+        out
+    }
+
+    /// `from m import *` is reported with name `"*"`; `__future__` imports
+    /// with module `"__future__"`.
+    pub fn imports(&self) -> Vec<Import> {
+        let mut out = Vec::new();
+        for node in self.nodes(&IMPORT_KINDS) {
+            let (line, module_level) = (node.start_position().row + 1, self.scope(node).0);
+            let from = match node.kind() {
+                "import_statement" => None,
+                "future_import_statement" => Some("__future__".to_owned()),
+                _ => node
+                    .child_by_field_name("module_name")
+                    .map(|m| self.compact(m)),
+            };
+            let mut bindings = Vec::new();
+            let mut cursor = node.walk();
+            for name in node.children_by_field_name("name", &mut cursor) {
+                let part = |field| name.child_by_field_name(field).map(|n| self.compact(n));
+                match name.kind() {
+                    "aliased_import" => bindings.extend(part("name").map(|n| (n, part("alias")))),
+                    _ => bindings.push((self.compact(name), None)),
+                }
+            }
+            if named_children(node)
+                .iter()
+                .any(|c| c.kind() == "wildcard_import")
+            {
+                bindings.push(("*".to_owned(), None));
+            }
+            out.extend(bindings.into_iter().map(|(target, alias)| {
+                let (module, name) = match &from {
+                    Some(module) => (module.clone(), Some(target)),
+                    None => (target, None),
+                };
+                Import {
+                    module,
+                    name,
+                    alias,
+                    line,
+                    module_level,
+                }
+            }));
+        }
+        out
+    }
+
+    pub fn calls(&self) -> Vec<Call> {
+        let mut out = Vec::new();
+        for node in self.nodes(&["call"]) {
+            let Some(function) = node.child_by_field_name("function") else {
+                continue;
+            };
+            let (mut first_arg, mut keywords) = (None, Vec::new());
+            let args = node
+                .child_by_field_name("arguments")
+                .filter(|a| a.kind() == "argument_list");
+            for arg in args.map(named_children).unwrap_or_default() {
+                match arg.kind() {
+                    "keyword_argument" => keywords.extend(
+                        arg.child_by_field_name("name")
+                            .map(|n| self.text(n).to_owned()),
+                    ),
+                    _ if first_arg.is_none() && keywords.is_empty() => {
+                        first_arg = Some(self.text(arg).to_owned())
+                    }
+                    _ => {}
+                }
+            }
+            let (module_level, function_name) = self.scope(node);
+            let (line, column) = self.position(node.start_byte());
+            out.push(Call {
+                callee: self.compact(function),
+                first_arg,
+                keywords,
+                line,
+                column,
+                module_level,
+                function: function_name,
+                byte_range: node.byte_range(),
+            });
+        }
+        out
+    }
+
+    pub fn decorators(&self) -> Vec<Decorator> {
+        let mut out = Vec::new();
+        for node in self.nodes(&["decorator"]) {
+            let Some(expr) = named_children(node).into_iter().next() else {
+                continue;
+            };
+            let target = match expr.kind() {
+                "call" => expr.child_by_field_name("function").unwrap_or(expr),
+                _ => expr,
+            };
+            let (line, column) = self.position(node.start_byte());
+            out.push(Decorator {
+                name: self.compact(target),
+                line,
+                column,
+            });
+        }
+        out
+    }
+
+    /// Comments are not statements and are left out.
+    pub fn top_level_statements(&self) -> Vec<Statement> {
+        self.top_level_nodes()
+            .into_iter()
+            .map(|n| self.statement(n))
+            .collect()
+    }
+
+    /// If there are neither imports nor a docstring, the insertion point skips
+    /// a leading BOM, shebang and encoding cookie, which must stay on lines 1–2.
+    pub fn import_insertion_point(&self) -> usize {
+        self.import_insertion_point_before(self.source.len())
+    }
+
+    /// Like [`Module::import_insertion_point`], considering only imports that
+    /// end at or before `limit`, so that names are bound before the code at
+    /// `limit` runs even when more imports follow it (the circular-import
+    /// Flask layout with `from . import views` after `app = Flask(...)`).
+    pub fn import_insertion_point_before(&self, limit: usize) -> usize {
+        let statements = self.top_level_nodes();
+        let last_import = statements
+            .iter()
+            .rev()
+            .find(|n| IMPORT_KINDS.contains(&n.kind()) && n.end_byte() <= limit);
+        if let Some(node) = last_import {
+            return self.end_of_line(node.end_byte());
+        }
+        if let Some(first) = statements.first().filter(|f| f.end_byte() <= limit) {
+            let only = (first.kind() == "expression_statement" && first.named_child_count() == 1)
+                .then(|| first.named_child(0))
+                .flatten();
+            if only.is_some_and(|c| matches!(c.kind(), "string" | "concatenated_string")) {
+                return self.end_of_line(first.end_byte());
+            }
+        }
+        // A UTF-8 BOM is only legal as the very first character.
+        let mut at = if self.source.starts_with('\u{feff}') {
+            3
+        } else {
+            0
+        };
+        for (index, line) in self.source[at..].split_inclusive('\n').take(2).enumerate() {
+            let cookie =
+                line.starts_with('#') && line.contains("coding") && line.contains([':', '=']);
+            if !((index == 0 && line.starts_with("#!")) || cookie) {
+                break;
+            }
+            at += line.len();
+        }
+        at.min(limit)
+    }
+
+    pub fn binds_name(&self, name: &str) -> bool {
+        self.imports()
+            .iter()
+            .any(|i| i.module_level && i.bound_name() == Some(name))
+    }
+
+    fn top_level_nodes(&self) -> Vec<Node<'_>> {
+        named_children(self.tree.root_node())
+    }
+
+    /// Every node of the given kinds, in source order.
+    fn nodes(&self, kinds: &[&str]) -> Vec<Node<'_>> {
+        let mut out = Vec::new();
+        walk(self.tree.root_node(), |n| {
+            if kinds.contains(&n.kind()) {
+                out.push(n);
+            }
+            true
+        });
+        out
+    }
+
+    fn statement(&self, node: Node<'_>) -> Statement {
+        Statement {
+            kind: node.kind().to_owned(),
+            byte_range: node.byte_range(),
+            line: node.start_position().row + 1,
+            end_line: node.end_position().row + 1,
+        }
+    }
+
+    fn text(&self, node: Node<'_>) -> &str {
+        &self.source[node.byte_range()]
+    }
+
+    /// Source text with whitespace and comments between tokens dropped, so
+    /// `FlaskInstrumentor (). instrument_app` matches its usual spelling.
+    /// String literals are kept whole.
+    fn compact(&self, node: Node<'_>) -> String {
+        let mut out = String::new();
+        walk(node, |n| {
+            let leaf = n.kind() == "string" || n.child_count() == 0;
+            if leaf && n.kind() != "comment" {
+                out.push_str(self.text(n));
+            }
+            !leaf && n.kind() != "comment"
+        });
+        out
+    }
+
+    /// (module level?, innermost enclosing function name). Defaults,
+    /// annotations and base classes run in the enclosing scope, so only a
+    /// definition's `body` counts as inside it.
+    fn scope(&self, node: Node<'_>) -> (bool, Option<String>) {
+        let (mut module_level, mut function) = (true, None);
+        let mut child = node;
+        while let Some(parent) = child.parent() {
+            let kind = parent.kind();
+            let scoped = matches!(kind, "function_definition" | "class_definition" | "lambda");
+            if scoped && parent.child_by_field_name("body") == Some(child) {
+                module_level = false;
+                if kind == "function_definition" && function.is_none() {
+                    function = parent
+                        .child_by_field_name("name")
+                        .map(|n| self.text(n).to_owned());
+                }
+            }
+            child = parent;
+        }
+        (module_level, function)
+    }
+
+    /// 1-based line and character column of a byte offset.
+    fn position(&self, byte: usize) -> (usize, usize) {
+        let before = &self.source[..byte];
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let line = before.matches('\n').count() + 1;
+        (line, before[line_start..].chars().count() + 1)
+    }
+
+    /// Just past the newline ending the line that contains `byte - 1`.
+    fn end_of_line(&self, byte: usize) -> usize {
+        self.source[byte..]
+            .find('\n')
+            .map_or(self.source.len(), |i| byte + i + 1)
+    }
+
+    fn first_error(&self) -> Option<ParseError> {
+        let root = self.tree.root_node();
+        if !root.has_error() {
+            return None;
+        }
+        let mut found = None;
+        walk(root, |n| {
+            if found.is_none() && (n.is_error() || n.is_missing()) {
+                found = Some(n);
+            }
+            found.is_none() && n.has_error()
+        });
+        let node = found.unwrap_or(root);
+        let (line, column) = self.position(node.start_byte());
+        let message = if node.is_missing() {
+            format!("missing `{}`", node.kind())
+        } else {
+            let text = self.text(node).lines().next().unwrap_or("").trim();
+            format!(
+                "invalid syntax near `{}`",
+                text.chars().take(40).collect::<String>()
+            )
+        };
+        Some(ParseError {
+            line,
+            column,
+            message,
+        })
+    }
+}
+
+/// The `name` child if it has the given kind.
+fn field<'t>(node: Node<'t>, name: &str, kind: &str) -> Option<Node<'t>> {
+    node.child_by_field_name(name).filter(|c| c.kind() == kind)
+}
+
+/// Named children minus comments, which tree-sitter attaches anywhere.
+fn named_children(node: Node<'_>) -> Vec<Node<'_>> {
+    let mut cursor = node.walk();
+    node.named_children(&mut cursor)
+        .filter(|n| n.kind() != "comment")
+        .collect()
+}
+
+/// Pre-order walk; `visit` returns whether to descend into the node.
+/// Iterative, so deeply nested sources cannot overflow the stack.
+fn walk<'t>(root: Node<'t>, mut visit: impl FnMut(Node<'t>) -> bool) {
+    let mut cursor = root.walk();
+    loop {
+        if visit(cursor.node()) && cursor.goto_first_child() {
+            continue;
+        }
+        while !cursor.goto_next_sibling() {
+            if !cursor.goto_parent() {
+                return;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+#[path = "analysis_tests.rs"]
+mod tests;
