@@ -199,7 +199,10 @@ fn plan_compose(
     if let Some(edit) = apply_env_ops(&compose.path, &current, &project.backend.service, &only)? {
         let mut reasons: Vec<String> = ops.into_iter().map(|(_, why)| why).collect();
         if !edit.shared_with.is_empty() {
-            reasons.push(format!("the block is shared through a YAML anchor, so {} get(s) these variables too", edit.shared_with.join(", ")));
+            reasons.push(format!(
+                "the block is shared through a YAML anchor, so {} get(s) these variables too",
+                edit.shared_with.join(", ")
+            ));
         }
         let after = edit.text;
         let shown = project.display(&compose.path);
