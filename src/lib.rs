@@ -15,4 +15,5 @@ pub mod project;
 pub mod prompt;
 pub mod providers;
 pub mod python;
+pub mod resolve;
 pub mod secrets;
