@@ -22,6 +22,113 @@ pub struct Cli {
 pub enum Command {
     /// Set a project up: compose variables, Python packages, instrumentation, keys.
     Init(InitArgs),
+    /// Prove the keys work: one trace to Honeycomb, one item to Rollbar, one X-Ray segment.
+    SendTestSpan(SendArgs),
+    /// Find why no data arrives, name the cause and the fix; --fix repairs what is safe.
+    Doctor(DoctorArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct DoctorArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// Skip the network checks (they are listed as skipped).
+    #[arg(long)]
+    pub offline: bool,
+    /// Seconds each network check may take.
+    #[arg(long, default_value_t = 5.0)]
+    pub timeout: f64,
+    /// Backend or compose output to scan for known failures (`-` for stdin).
+    #[arg(long, value_name = "FILE")]
+    pub logs: Option<std::path::PathBuf>,
+    /// Print one JSON document.
+    #[arg(long)]
+    pub json: bool,
+    /// Also list passed checks and info findings.
+    #[arg(long, short)]
+    pub verbose: bool,
+    /// Exit 1 on warnings too.
+    #[arg(long)]
+    pub strict: bool,
+    /// Apply every fixable finding's repair, then check again.
+    #[arg(long)]
+    pub fix: bool,
+    /// With --fix: show the repairs as a diff and write nothing.
+    #[arg(long, requires = "fix")]
+    pub dry_run: bool,
+    /// With --fix: apply without asking.
+    #[arg(long, short = 'y')]
+    pub yes: bool,
+    /// Never prompt.
+    #[arg(long)]
+    pub no_input: bool,
+    #[command(flatten)]
+    pub remote: RemoteArgs,
+}
+
+/// Remote base URLs, overridable for tests and proxies.
+#[derive(Args, Debug, Clone)]
+pub struct RemoteArgs {
+    /// OTLP base endpoint, overriding the compose configuration.
+    #[arg(long, env = "CRUDDUR_OBS_ENDPOINT")]
+    pub endpoint: Option<String>,
+    /// Honeycomb API base URL for the key check (default: the endpoint's region).
+    #[arg(long, env = "CRUDDUR_OBS_HONEYCOMB_API_URL")]
+    pub honeycomb_api_url: Option<String>,
+    /// API base URL of the other Honeycomb region, tried when the key is rejected.
+    #[arg(long, env = "CRUDDUR_OBS_HONEYCOMB_OTHER_REGION_URL", hide = true)]
+    pub honeycomb_other_region_url: Option<String>,
+    /// Rollbar API base URL.
+    #[arg(
+        long,
+        env = "CRUDDUR_OBS_ROLLBAR_API_URL",
+        default_value = "https://api.rollbar.com"
+    )]
+    pub rollbar_api_url: String,
+}
+
+#[derive(Args, Debug)]
+pub struct SendArgs {
+    #[command(flatten)]
+    pub project: ProjectArgs,
+    /// Send only to these targets (repeatable); default: every configured one.
+    #[arg(long, value_enum)]
+    pub only: Vec<Target>,
+    /// service.name of the test trace (the dataset), overriding OTEL_SERVICE_NAME.
+    #[arg(long)]
+    pub service_name: Option<String>,
+    #[command(flatten)]
+    pub remote: RemoteArgs,
+    /// OTLP encoding of the test trace.
+    #[arg(long, value_enum, default_value_t = Protocol::HttpProtobuf)]
+    pub protocol: Protocol,
+    /// Rollbar environment of the test item.
+    #[arg(long, default_value = "development")]
+    pub environment: String,
+    /// Seconds the whole command may take.
+    #[arg(long, default_value_t = 10.0)]
+    pub timeout: f64,
+    /// One JSON object per target, one per line.
+    #[arg(long)]
+    pub json: bool,
+    /// Show the resolved configuration and where each value came from.
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    Honeycomb,
+    Rollbar,
+    Xray,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Protocol {
+    #[value(name = "http/protobuf")]
+    HttpProtobuf,
+    #[value(name = "http/json")]
+    HttpJson,
 }
 
 #[derive(Args, Debug, Clone)]

@@ -80,6 +80,23 @@ impl Plan {
         });
     }
 
+    /// A permissions-only change (the content stays).
+    pub fn chmod(&mut self, path: &Path, display: &str, text: &str, mode: u32, reason: String) {
+        if let Some(e) = self.edits.iter_mut().find(|e| e.path == path) {
+            e.mode = Some(mode);
+            e.reasons.push(reason);
+            return;
+        }
+        self.edits.push(Edit {
+            path: path.to_path_buf(),
+            display: display.to_string(),
+            before: Some(text.to_string()),
+            after: text.to_string(),
+            reasons: vec![reason],
+            mode: Some(mode),
+        });
+    }
+
     pub fn set_mode(&mut self, path: &Path, mode: u32) {
         if let Some(e) = self.edits.iter_mut().find(|e| e.path == path) {
             e.mode = Some(mode);
@@ -104,6 +121,16 @@ impl Plan {
                     format!("b/{} (new file)", edit.display),
                 ),
             };
+            if edit.before.as_deref() == Some(edit.after.as_str()) {
+                if let Some(mode) = edit.mode {
+                    out.push_str(&format!(
+                        "{} {}: mode → {mode:o}\n",
+                        "chmod".bold(),
+                        edit.display
+                    ));
+                }
+                continue;
+            }
             let diff = similar::TextDiff::from_lines(before, edit.after.as_str());
             let text = diff
                 .unified_diff()

@@ -8,12 +8,17 @@
 pub mod cli;
 pub mod commands;
 pub mod compose;
+pub mod doctor;
 pub mod edit;
 pub mod fsutil;
+pub mod http;
 pub mod mask;
+pub mod otlp;
 pub mod project;
 pub mod prompt;
 pub mod providers;
 pub mod python;
 pub mod resolve;
 pub mod secrets;
+pub mod send;
+pub mod steps;

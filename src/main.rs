@@ -7,6 +7,11 @@ use std::io::IsTerminal;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    // Rust ignores SIGPIPE, which turns a closed pipe into a panic on print.
+    // SAFETY: called first thing, before any other thread exists.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = cli::Cli::parse();
     let color = match cli.color {
         cli::ColorChoice::Always => true,
@@ -19,6 +24,8 @@ fn main() -> ExitCode {
     colored::control::set_override(color);
     let result = match cli.command {
         cli::Command::Init(args) => commands::init::run(args),
+        cli::Command::SendTestSpan(args) => commands::send_test_span::run(args),
+        cli::Command::Doctor(args) => commands::doctor::run(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -161,7 +161,8 @@ fn gitignore_covers_env(text: &str) -> bool {
     ignored
 }
 
-fn plan_ignore(plan: &mut Plan, project: &Project) {
+/// Plans adding `.env` to .gitignore (creating it if needed).
+pub fn plan_ignore(plan: &mut Plan, project: &Project) {
     let file = &project.gitignore;
     let current = plan
         .current(&file.path, file.text.as_deref())

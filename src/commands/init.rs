@@ -3,10 +3,10 @@
 use crate::cli::{InitArgs, Persist, Region};
 use crate::compose::edit::apply_env_ops;
 use crate::edit::Plan;
-use crate::project::{self, DiscoverError, Project, RequirementsKind};
+use crate::project::{self, DiscoverError, Project};
 use crate::prompt::Interaction;
 use crate::providers::honeycomb::{self, KeyKind};
-use crate::python::{instrument, requirements};
+use crate::python::instrument;
 use crate::secrets::{self, Store};
 use anyhow::{bail, Context, Result};
 use colored::Colorize;
@@ -218,60 +218,14 @@ fn plan_compose(
 }
 
 fn plan_requirements(plan: &mut Plan, project: &Project, notes: &mut Vec<String>) -> Result<()> {
-    let Some(req) = &project.backend.requirements else {
+    if crate::steps::add_packages(plan, project, honeycomb::PACKAGES)?.is_none() {
         notes.push(format!(
             "the build context of `{}` has neither requirements.txt nor pyproject.toml; install these packages in its image: {}",
             project.backend.service,
             honeycomb::PACKAGES.join(" ")
         ));
-        return Ok(());
-    };
-    let text = req.file.text.as_deref().unwrap_or_default();
-    let shown = project.display(&req.file.path);
-    let after = match req.kind {
-        RequirementsKind::Txt => {
-            let mut present: Vec<String> = Vec::new();
-            for t in
-                std::iter::once(text).chain(req.includes.iter().filter_map(|i| i.text.as_deref()))
-            {
-                present.extend(
-                    requirements::parse_requirements_txt(t)
-                        .requirements
-                        .into_iter()
-                        .map(|r| r.normalized),
-                );
-            }
-            let missing: Vec<&str> = honeycomb::PACKAGES
-                .iter()
-                .copied()
-                .filter(|p| !present.contains(&requirements::normalize_name(p)))
-                .collect();
-            requirements::add_to_requirements_txt(text, &missing)
-        }
-        RequirementsKind::Pyproject => requirements::add_to_pyproject(text, honeycomb::PACKAGES)
-            .map_err(|e| anyhow::anyhow!("{shown}: {e}"))?,
-    };
-    if let Some(after) = after {
-        let added = added_names(text, &after);
-        plan.update(
-            &req.file.path,
-            &shown,
-            Some(text),
-            after,
-            format!("added {added}"),
-        );
     }
     Ok(())
-}
-
-/// The packages an edit added, for the summary line.
-fn added_names(before: &str, after: &str) -> String {
-    honeycomb::PACKAGES
-        .iter()
-        .filter(|p| after.contains(*p) && !before.contains(*p))
-        .copied()
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 fn plan_app(plan: &mut Plan, project: &Project, notes: &mut Vec<String>) -> Result<()> {

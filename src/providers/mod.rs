@@ -3,3 +3,6 @@
 
 pub mod env_names;
 pub mod honeycomb;
+pub mod honeycomb_api;
+pub mod rollbar;
+pub mod xray;

@@ -1,0 +1,122 @@
+//! Network checks (skipped with --offline): the key and a test export, a
+//! Rollbar item, the X-Ray daemon. They run concurrently, each bounded by its
+//! own timeout; one that does not finish is "could not check", never a pass.
+
+use crate::cli::{Protocol, RemoteArgs};
+use crate::doctor::{catalogue, Category, Ctx, Diagnosis, Finding};
+use crate::http::Http;
+use crate::send::{self, Report};
+use std::time::Duration;
+
+pub const NAMES: [&str; 3] = ["network::honeycomb", "network::rollbar", "network::xray"];
+
+pub fn skip_all(d: &mut Diagnosis, reason: &str) {
+    for name in NAMES {
+        d.skip(name, Category::Network, reason);
+    }
+}
+
+pub fn run(ctx: &Ctx, remote: &RemoteArgs, timeout: Duration, d: &mut Diagnosis) {
+    let mut exporter = ctx.exporter.clone();
+    if let Some(e) = &remote.endpoint {
+        exporter.traces_url = Some(crate::resolve::Resolved {
+            value: crate::resolve::signal_url(e),
+            from: "flag --endpoint".into(),
+        });
+    }
+    let honeycomb = send::honeycomb::input(&exporter, remote, Protocol::HttpProtobuf);
+    let rollbar =
+        send::rollbar::input(&ctx.env, remote, "development").filter(|r| !r.token.is_empty());
+    let xray = send::xray::input(ctx.project, &ctx.env);
+    let rt = crate::http::runtime();
+    let limit = timeout + Duration::from_millis(250);
+    let (h, r, x) = rt.block_on(async {
+        let h = async {
+            let input = honeycomb.as_ref()?;
+            let http = Http::new(timeout);
+            Some(
+                tokio::time::timeout(limit, send::honeycomb::run(&http, input))
+                    .await
+                    .ok(),
+            )
+        };
+        let r = async {
+            let input = rollbar.as_ref()?;
+            let http = Http::new(timeout);
+            Some(
+                tokio::time::timeout(limit, send::rollbar::run(&http, input))
+                    .await
+                    .ok(),
+            )
+        };
+        let x = async {
+            let input = xray?;
+            let task = tokio::task::spawn_blocking(move || send::xray::run(&input, timeout));
+            Some(
+                tokio::time::timeout(limit, task)
+                    .await
+                    .ok()
+                    .and_then(Result::ok),
+            )
+        };
+        tokio::join!(h, r, x)
+    });
+    let why_not = [
+        "no OTLP endpoint configured (see otel-endpoint-missing)",
+        "no Rollbar token reaches the backend",
+        "no X-Ray daemon configured",
+    ];
+    for ((name, result), reason) in NAMES.into_iter().zip([h, r, x]).zip(why_not) {
+        match result {
+            None => d.skip(name, Category::Network, reason),
+            Some(None) => d.add(
+                name,
+                Category::Network,
+                Err(format!(
+                    "did not finish within {:.1} s",
+                    timeout.as_secs_f64()
+                )),
+            ),
+            Some(Some(report)) => {
+                let found = findings(&report, &d.findings);
+                d.add(name, Category::Network, Ok(found));
+            }
+        }
+    }
+}
+
+/// A failed report becomes a finding under its cause id, unless an offline
+/// check already reported that id (the network only confirms it).
+fn findings(report: &Report, offline: &[Finding]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    if let Some(cause) = report.cause.filter(|_| !report.ok) {
+        let known = catalogue::CATALOGUE.iter().any(|e| e.id == cause);
+        if known && !offline.iter().any(|f| f.id == cause) {
+            let mut f = Finding::new(cause, report.message.clone()).fix(fix_for(cause));
+            if let Some(s) = report.status {
+                f = f.evidence(format!("{} answered {s}", report.target));
+            }
+            out.push(f);
+        }
+    }
+    for detail in &report.details {
+        if detail.contains("honeycomb-key-cannot-create-dataset") {
+            out.push(Finding::new("honeycomb-key-cannot-create-dataset", detail.clone()).fix("give the key \"Create Datasets\" in Honeycomb, or send once with a key that has it"));
+        }
+    }
+    out
+}
+
+fn fix_for(id: &str) -> &'static str {
+    match id {
+        "honeycomb-key-rejected" => "copy the ingest key again from Honeycomb (Account → Team settings → Environments → API keys) and store it with `cruddur-obs init`",
+        "honeycomb-region-mismatch" => "point OTEL_EXPORTER_OTLP_ENDPOINT at the region the key belongs to (`cruddur-obs init --region eu|us`)",
+        "honeycomb-key-cannot-send" => "use an ingest key with the \"Send Events\" permission",
+        "endpoint-unreachable" => "check the endpoint URL and this machine's network; Honeycomb's OTLP endpoint is https://api.honeycomb.io",
+        "endpoint-wrong-path" | "otel-endpoint-signal-path" => "OTEL_EXPORTER_OTLP_ENDPOINT is the base URL (https://api.honeycomb.io); the SDK appends /v1/traces",
+        "rollbar-token-rejected" => "create a post_server_item token in Rollbar (Project → Settings → Project Access Tokens) and store it as ROLLBAR_ACCESS_TOKEN",
+        "rollbar-unreachable" => "check this machine's network access to api.rollbar.com",
+        "xray-daemon-unreachable" => "start the daemon: `docker compose up xray-daemon` and check `docker compose logs xray-daemon`",
+        _ => "see the message above",
+    }
+}
