@@ -148,6 +148,9 @@ pub struct ProjectArgs {
 pub struct InitArgs {
     #[command(flatten)]
     pub project: ProjectArgs,
+    /// What to set up (comma-separated or repeated); default: ask, or honeycomb without a terminal.
+    #[arg(long, value_enum, value_delimiter = ',')]
+    pub provider: Vec<crate::providers::setup::ProviderId>,
     /// Honeycomb region: the API host the OTLP endpoint points at.
     #[arg(long, value_enum)]
     pub region: Option<Region>,

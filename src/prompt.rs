@@ -41,6 +41,25 @@ impl Interaction {
             .interact()?)
     }
 
+    /// Indices of the chosen items; `None` without a terminal.
+    pub fn multi_select(
+        &self,
+        question: &str,
+        items: &[&str],
+        defaults: &[bool],
+    ) -> Result<Option<Vec<usize>>> {
+        if !self.interactive {
+            return Ok(None);
+        }
+        Ok(Some(
+            dialoguer::MultiSelect::with_theme(&Self::theme())
+                .with_prompt(question)
+                .items(items)
+                .defaults(defaults)
+                .interact()?,
+        ))
+    }
+
     /// Index of the chosen item; `None` without a terminal.
     pub fn select(&self, question: &str, items: &[&str], default: usize) -> Result<Option<usize>> {
         if !self.interactive {

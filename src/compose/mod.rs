@@ -2,6 +2,7 @@
 //! environment entries from the lossless `yaml-edit` tree, and (in `edit`)
 //! format-preserving changes.
 
+pub mod add_service;
 pub mod dotenv;
 pub mod edit;
 pub mod interpolate;

@@ -19,13 +19,22 @@ pub fn project(files: &[(&str, &str)]) -> TestProject {
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
         std::fs::write(p, text).unwrap();
     }
-    let project = discover(&DiscoverOptions { dir: dir.path().to_path_buf(), ..Default::default() }).unwrap();
-    TestProject { dir, project, shell: HashMap::new() }
+    let project = discover(&DiscoverOptions {
+        dir: dir.path().to_path_buf(),
+        ..Default::default()
+    })
+    .unwrap();
+    TestProject {
+        dir,
+        project,
+        shell: HashMap::new(),
+    }
 }
 
 impl TestProject {
     pub fn with_shell(mut self, vars: &[(&str, &str)]) -> TestProject {
-        self.shell.extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        self.shell
+            .extend(vars.iter().map(|(k, v)| (k.to_string(), v.to_string())));
         self
     }
 
@@ -88,7 +97,10 @@ pub fn ok_files() -> Vec<(&'static str, String)> {
     vec![
         ("docker-compose.yml", COMPOSE_OK.to_string()),
         ("backend-flask/app.py", APP_OK.to_string()),
-        ("backend-flask/requirements.txt", REQUIREMENTS_OK.to_string()),
+        (
+            "backend-flask/requirements.txt",
+            REQUIREMENTS_OK.to_string(),
+        ),
         ("backend-flask/Dockerfile", DOCKERFILE_OK.to_string()),
         (".env", format!("HONEYCOMB_API_KEY={KEY}\n")),
         (".gitignore", ".env\n".to_string()),

@@ -15,6 +15,15 @@ pub const PACKAGES: &[&str] = &[
     "opentelemetry-instrumentation-requests",
 ];
 
+/// Honeycomb's part of init; its variables depend on the key and region, so
+/// init plans them with `EnvPlan` instead of `variables`.
+pub static SPEC: super::setup::Spec = super::setup::Spec {
+    packages: PACKAGES,
+    snippet: &crate::python::instrument::HONEYCOMB,
+    variables: |_| Vec::new(),
+    secret: None,
+};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum KeyKind {
     /// Environment ingest key (`hc?ik_`).

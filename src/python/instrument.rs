@@ -5,15 +5,36 @@
 
 use crate::python::analysis::{Module, ParseError};
 
-/// One import needed by a snippet: `from MODULE import NAME`.
+/// One import needed by a snippet: `from MODULE import NAME`, or
+/// `import MODULE` when `name` is empty.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ImportSpec {
     pub module: &'static str,
     pub name: &'static str,
 }
 
-/// One single-line statement to place after the app is created. `code` may
-/// contain `{app}`, replaced by the app variable's name.
+impl ImportSpec {
+    fn line(&self) -> String {
+        if self.name.is_empty() {
+            format!("import {}", self.module)
+        } else {
+            format!("from {} import {}", self.module, self.name)
+        }
+    }
+
+    /// The name the statements use: `rollbar` for `import rollbar.contrib.flask`.
+    fn used_name(&self) -> &str {
+        if self.name.is_empty() {
+            self.module.split('.').next().unwrap_or(self.module)
+        } else {
+            self.name
+        }
+    }
+}
+
+/// One statement (it may span lines, e.g. a `with` block) to place after the
+/// app is created. `code` may contain `{app}`, replaced by the app variable's
+/// name.
 #[derive(Debug, Clone, Copy)]
 pub struct StatementSpec {
     pub code: &'static str,
@@ -61,18 +82,27 @@ pub fn insert(source: &str, snippet: &Snippet) -> Result<InsertOutcome, ParseErr
         return Ok(InsertOutcome::Unchanged);
     }
     let imports = module.imports();
-    let bound_by = |line: usize, name: &str| {
-        imports
-            .iter()
-            .any(|i| i.module_level && i.line <= line && i.bound_name() == Some(name))
+    // `import a.b` makes `a.b` usable, which `import a` alone does not.
+    let bound_by = |line: usize, spec: &ImportSpec| {
+        imports.iter().any(|i| {
+            i.module_level
+                && i.line <= line
+                && if spec.name.is_empty() {
+                    i.name.is_none() && i.alias.is_none() && i.module == spec.module
+                } else {
+                    i.bound_name() == Some(spec.name)
+                }
+        })
     };
     let needed: Vec<&ImportSpec> = snippet
         .imports
         .iter()
-        .filter(|i| missing.is_empty() || missing.iter().any(|code| references(code, i.name)))
+        .filter(|i| {
+            missing.is_empty() || missing.iter().any(|code| references(code, i.used_name()))
+        })
         .filter(|i| match &app {
-            Some(a) => !bound_by(a.end_line, i.name),
-            None => !module.binds_name(i.name),
+            Some(a) => !bound_by(a.end_line, i),
+            None => !module.binds_name(i.used_name()),
         })
         .collect();
     if missing.is_empty() && needed.is_empty() {
@@ -96,7 +126,8 @@ pub fn insert(source: &str, snippet: &Snippet) -> Result<InsertOutcome, ParseErr
         out.push_str(eol);
     }
     for spec in &needed {
-        out.push_str(&format!("from {} import {}{eol}", spec.module, spec.name));
+        out.push_str(&spec.line());
+        out.push_str(eol);
     }
     out.push_str(&source[import_at..block_at]);
     if !missing.is_empty() {
@@ -108,7 +139,7 @@ pub fn insert(source: &str, snippet: &Snippet) -> Result<InsertOutcome, ParseErr
         out.push_str(&format!("# {}", snippet.title));
         for code in &missing {
             out.push_str(eol);
-            out.push_str(code);
+            out.push_str(&code.replace('\n', eol));
         }
         // At end of file, keep the file's own choice about a final newline.
         if !rest.is_empty() || source.ends_with('\n') {
@@ -129,7 +160,8 @@ pub fn insert(source: &str, snippet: &Snippet) -> Result<InsertOutcome, ParseErr
 pub fn render(snippet: &Snippet, app_var: &str) -> String {
     let mut out = String::new();
     for spec in snippet.imports {
-        out.push_str(&format!("from {} import {}\n", spec.module, spec.name));
+        out.push_str(&spec.line());
+        out.push('\n');
     }
     out.push_str(&format!("\n# {}\n", snippet.title));
     for statement in snippet.statements {

@@ -40,7 +40,11 @@ pub fn python() -> PathBuf {
     std::fs::create_dir_all(target_dir()).unwrap();
     let start = Instant::now();
     while std::fs::create_dir(&lock).is_err() {
-        assert!(start.elapsed() < Duration::from_secs(600), "timed out waiting for {}", lock.display());
+        assert!(
+            start.elapsed() < Duration::from_secs(600),
+            "timed out waiting for {}",
+            lock.display()
+        );
         std::thread::sleep(Duration::from_millis(200));
         if std::fs::read_to_string(&stamp).is_ok_and(|s| s == wanted) {
             return py;
@@ -50,7 +54,15 @@ pub fn python() -> PathBuf {
         if !py.exists() {
             run(Command::new("python3").args(["-m", "venv"]).arg(&venv));
         }
-        run(Command::new(&py).args(["-m", "pip", "install", "--quiet", "--disable-pip-version-check"]).args(PACKAGES));
+        run(Command::new(&py)
+            .args([
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+            ])
+            .args(PACKAGES));
         std::fs::write(&stamp, &wanted).unwrap();
     });
     std::fs::remove_dir(&lock).ok();
@@ -61,6 +73,13 @@ pub fn python() -> PathBuf {
 }
 
 fn run(cmd: &mut Command) {
-    let out = cmd.output().unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
-    assert!(out.status.success(), "{cmd:?} failed:\n{}\n{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {cmd:?}: {e}"));
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed:\n{}\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
