@@ -3,6 +3,8 @@
 
 mod common;
 use common::*;
+
+const ROLLBAR_TOKEN: &str = "0123456789abcdef0123456789abcdef";
 use std::process::Command;
 use std::time::{Duration, Instant};
 
@@ -88,13 +90,26 @@ fn prompts_for_key_and_region_shows_the_diff_and_confirms() {
     );
     let tmux = Tmux::start(&command);
 
+    // Honeycomb is preselected; also pick Rollbar (second item).
+    tmux.wait_for("What should init set up?");
+    tmux.keys(&["Down"]);
+    tmux.keys(&["Space"]);
+    tmux.keys(&["Enter"]);
     tmux.wait_for("Honeycomb API key");
     tmux.keys(&["-l", KEY]);
     tmux.keys(&["Enter"]);
     tmux.wait_for("Honeycomb region");
     tmux.keys(&["Down"]);
     tmux.keys(&["Enter"]);
+    tmux.wait_for("Rollbar access token");
+    tmux.keys(&["-l", ROLLBAR_TOKEN]);
+    tmux.keys(&["Enter"]);
     let screen = tmux.wait_for("Apply these changes?");
+    assert!(
+        !screen.contains(ROLLBAR_TOKEN),
+        "the token is visible:\n{screen}"
+    );
+    assert!(screen.contains("+    rollbar.init("), "{screen}");
     assert!(!screen.contains(KEY), "the key is visible:\n{screen}");
     assert!(
         screen.contains("+      OTEL_EXPORTER_OTLP_ENDPOINT: \"https://api.eu1.honeycomb.io\""),
@@ -110,7 +125,10 @@ fn prompts_for_key_and_region_shows_the_diff_and_confirms() {
     assert!(!screen.contains(KEY), "the key is visible:\n{screen}");
 
     let dotenv = std::fs::read_to_string(tmp.path().join(".env")).unwrap();
-    assert_eq!(dotenv, format!("HONEYCOMB_API_KEY={KEY}\n"));
+    assert_eq!(
+        dotenv,
+        format!("HONEYCOMB_API_KEY={KEY}\nROLLBAR_ACCESS_TOKEN={ROLLBAR_TOKEN}\n")
+    );
     let compose = std::fs::read_to_string(tmp.path().join("docker-compose.yml")).unwrap();
     assert!(compose.contains("OTEL_EXPORTER_OTLP_ENDPOINT: \"https://api.eu1.honeycomb.io\""));
 }
@@ -121,7 +139,7 @@ fn declining_the_confirmation_writes_nothing() {
     let before = snapshot(tmp.path());
     let bin = env!("CARGO_BIN_EXE_cruddur-obs");
     let command = format!(
-        "env -i PATH=/usr/bin:/bin HOME=/tmp TERM=xterm HONEYCOMB_API_KEY={KEY} {bin} init --region us --dir {}; echo EXIT=$?; sleep 60",
+        "env -i PATH=/usr/bin:/bin HOME=/tmp TERM=xterm HONEYCOMB_API_KEY={KEY} {bin} init --provider honeycomb --region us --dir {}; echo EXIT=$?; sleep 60",
         tmp.path().display()
     );
     let tmux = Tmux::start(&command);
