@@ -98,9 +98,8 @@ pub fn run(args: InitArgs) -> Result<u8> {
     }
     for p in &providers {
         if let Some(spec) = &p.spec().secret {
-            match acquire_secret(spec, io, &project, store, preview)? {
-                Some(value) => secrets::plan_store(&mut plan, &project, store, spec.var, &value)?,
-                None => {}
+            if let Some(value) = acquire_secret(spec, io, &project, store, preview)? {
+                secrets::plan_store(&mut plan, &project, store, spec.var, &value)?;
             }
         }
     }
