@@ -1,4 +1,5 @@
 //! Loopback servers that play Honeycomb and Rollbar as protocols.md
+#![allow(dead_code)]
 //! documents them, recording what arrives so tests can decode and assert.
 
 use std::sync::{Arc, Mutex};
