@@ -1,6 +1,6 @@
 //! Loopback servers that play Honeycomb and Rollbar as protocols.md
-#![allow(dead_code)]
 //! documents them, recording what arrives so tests can decode and assert.
+#![allow(dead_code)]
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -1,8 +1,8 @@
 //! A Python virtualenv under target/py-venv, created on first use with the
-#![allow(dead_code)]
 //! packages the interop and end-to-end tests need, and reused afterwards.
 //! Creation is guarded by a lock directory because test binaries (and the
 //! tests inside one) may ask for it at the same time.
+#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
