@@ -85,6 +85,9 @@ pub struct RemoteArgs {
         default_value = "https://api.rollbar.com"
     )]
     pub rollbar_api_url: String,
+    /// X-Ray daemon address as reached from this machine (host:port), instead of the compose one.
+    #[arg(long, env = "CRUDDUR_OBS_XRAY_ADDRESS")]
+    pub xray_address: Option<String>,
 }
 
 #[derive(Args, Debug)]

@@ -59,7 +59,7 @@ pub fn run(args: SendArgs) -> Result<u8> {
         }
     }
     if wanted(Target::Xray) {
-        match send::xray::input(&project, &env) {
+        match send::xray::input(&project, &env, args.remote.xray_address.as_deref()) {
             Some(input) => plan.xray = Some(input),
             None => missing.push("X-Ray: no AWS_XRAY_DAEMON_ADDRESS and no xray-daemon service"),
         }

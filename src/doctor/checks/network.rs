@@ -27,7 +27,7 @@ pub fn run(ctx: &Ctx, remote: &RemoteArgs, timeout: Duration, d: &mut Diagnosis)
     let honeycomb = send::honeycomb::input(&exporter, remote, Protocol::HttpProtobuf);
     let rollbar =
         send::rollbar::input(&ctx.env, remote, "development").filter(|r| !r.token.is_empty());
-    let xray = send::xray::input(ctx.project, &ctx.env);
+    let xray = send::xray::input(ctx.project, &ctx.env, remote.xray_address.as_deref());
     let rt = crate::http::runtime();
     let limit = timeout + Duration::from_millis(250);
     let (h, r, x) = rt.block_on(async {
