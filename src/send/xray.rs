@@ -84,9 +84,16 @@ pub fn run(input: &Input, timeout: Duration) -> Report {
 }
 
 /// The X-Ray target, when the backend names a daemon address or compose runs one.
-pub fn input(project: &Project, env: &ContainerEnv, override_address: Option<&str>) -> Option<Input> {
+pub fn input(
+    project: &Project,
+    env: &ContainerEnv,
+    override_address: Option<&str>,
+) -> Option<Input> {
     if let Some(a) = override_address {
-        return Some(Input { address: a.to_string(), published: (None, None) });
+        return Some(Input {
+            address: a.to_string(),
+            published: (None, None),
+        });
     }
     let daemon = daemon_service(project);
     let address = match (env.value("AWS_XRAY_DAEMON_ADDRESS"), &daemon) {
