@@ -169,6 +169,9 @@ pub const CATALOGUE: &[Entry] = &[
     e("otlp-body-rejected", Error, Network, false, true),
     e("honeycomb-rate-limited", Warning, Network, false, true),
     e("honeycomb-server-error", Warning, Network, false, true),
+    e("rollbar-item-rejected", Error, Network, false, true),
+    e("rollbar-rate-limited", Warning, Network, false, true),
+    e("rollbar-server-error", Warning, Network, false, true),
 ];
 
 pub fn entry(id: &str) -> &'static Entry {

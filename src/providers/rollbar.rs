@@ -141,10 +141,12 @@ impl RollbarCause {
     /// (rate limit, outage, a proxy's answer, or an item this tool built
     /// wrong), and the catalogue's only id for that is `rollbar-unreachable`.
     pub fn failure_id(self) -> &'static str {
-        if self.is_token_problem() {
-            "rollbar-token-rejected"
-        } else {
-            "rollbar-unreachable"
+        match self {
+            _ if self.is_token_problem() => "rollbar-token-rejected",
+            Self::BadRequest | Self::TooLarge | Self::WrongShape => "rollbar-item-rejected",
+            Self::RateLimited => "rollbar-rate-limited",
+            Self::ServerError => "rollbar-server-error",
+            Self::Unexpected => "rollbar-unreachable",
         }
     }
 

@@ -207,16 +207,17 @@ fn failure_ids_are_catalogued_ones() {
         assert_eq!(c.failure_id(), "rollbar-token-rejected");
         assert!(c.is_token_problem());
     }
-    for c in [
-        BadRequest,
-        TooLarge,
-        WrongShape,
-        RateLimited,
-        ServerError,
-        Unexpected,
+    for (c, id) in [
+        (BadRequest, "rollbar-item-rejected"),
+        (TooLarge, "rollbar-item-rejected"),
+        (WrongShape, "rollbar-item-rejected"),
+        (RateLimited, "rollbar-rate-limited"),
+        (ServerError, "rollbar-server-error"),
+        (Unexpected, "rollbar-unreachable"),
     ] {
-        assert_eq!(c.failure_id(), "rollbar-unreachable");
+        assert_eq!(c.failure_id(), id);
         assert!(!c.is_token_problem());
+        assert!(crate::doctor::catalogue::CATALOGUE.iter().any(|e| e.id == id), "{id} is catalogued");
     }
 }
 
