@@ -142,7 +142,10 @@ impl RollbarCause {
     /// wrong), and the catalogue's only id for that is `rollbar-unreachable`.
     pub fn failure_id(self) -> &'static str {
         match self {
-            _ if self.is_token_problem() => "rollbar-token-rejected",
+            Self::InvalidToken
+            | Self::ClientScopeToken
+            | Self::DisabledOrExpired
+            | Self::MissingToken => "rollbar-token-rejected",
             Self::BadRequest | Self::TooLarge | Self::WrongShape => "rollbar-item-rejected",
             Self::RateLimited => "rollbar-rate-limited",
             Self::ServerError => "rollbar-server-error",

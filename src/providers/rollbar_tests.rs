@@ -217,7 +217,12 @@ fn failure_ids_are_catalogued_ones() {
     ] {
         assert_eq!(c.failure_id(), id);
         assert!(!c.is_token_problem());
-        assert!(crate::doctor::catalogue::CATALOGUE.iter().any(|e| e.id == id), "{id} is catalogued");
+        assert!(
+            crate::doctor::catalogue::CATALOGUE
+                .iter()
+                .any(|e| e.id == id),
+            "{id} is catalogued"
+        );
     }
 }
 
