@@ -217,5 +217,9 @@ pub fn diagnose_offline(ctx: &Ctx) -> Diagnosis {
         d.add(check.name, check.category, outcome);
     }
     std::panic::set_hook(previous);
+    // Code checks cannot speak for a module they could not read.
+    for (module, why) in &ctx.unparsable {
+        d.add("code::syntax", Category::Code, Err(format!("{module} could not be parsed as Python ({why})")));
+    }
     d
 }
