@@ -219,7 +219,11 @@ pub fn diagnose_offline(ctx: &Ctx) -> Diagnosis {
     std::panic::set_hook(previous);
     // Code checks cannot speak for a module they could not read.
     for (module, why) in &ctx.unparsable {
-        d.add("code::syntax", Category::Code, Err(format!("{module} could not be parsed as Python ({why})")));
+        d.add(
+            "code::syntax",
+            Category::Code,
+            Err(format!("{module} could not be parsed as Python ({why})")),
+        );
     }
     d
 }
