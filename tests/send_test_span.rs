@@ -495,3 +495,43 @@ fn nothing_configured_exits_2_and_suggests_init() {
         out.stderr()
     );
 }
+
+#[test]
+fn connect_and_tls_failures_get_their_own_messages() {
+    let hc = fake::honeycomb(KEY, "test-env", Mode::Honeycomb);
+    // Nothing listens on a port we bound and released.
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let dir = project(&format!("http://127.0.0.1:{closed}"), "", "");
+    let out = send(dir.path(), &hc.url, &["--only", "honeycomb", "--json"]).expect_code(1);
+    let r = &json_reports(&out)[0];
+    assert_eq!(r["cause"], "endpoint-unreachable");
+    assert!(
+        r["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("could not connect"),
+        "{r}"
+    );
+
+    // HTTPS to a server that answers in plain HTTP fails in the TLS handshake.
+    let plain = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let plain_url = format!("https://{}", plain.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for mut conn in plain.incoming().flatten() {
+            use std::io::Write;
+            let _ = conn.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n");
+        }
+    });
+    let dir = project(&plain_url, "", "");
+    let out = send(dir.path(), &hc.url, &["--only", "honeycomb", "--json"]).expect_code(1);
+    let r = &json_reports(&out)[0];
+    assert_eq!(r["cause"], "endpoint-unreachable");
+    assert!(
+        r["message"].as_str().unwrap().starts_with("TLS handshake"),
+        "{r}"
+    );
+}
