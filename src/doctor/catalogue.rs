@@ -169,6 +169,8 @@ pub const CATALOGUE: &[Entry] = &[
     e("otlp-body-rejected", Error, Network, false, true),
     e("honeycomb-rate-limited", Warning, Network, false, true),
     e("honeycomb-server-error", Warning, Network, false, true),
+    e("tracer-provider-overridden", Warning, Code, false, false),
+    e("xray-context-missing", Warning, Code, false, false),
 ];
 
 pub fn entry(id: &str) -> &'static Entry {
