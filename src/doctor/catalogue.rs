@@ -172,6 +172,8 @@ pub const CATALOGUE: &[Entry] = &[
     e("rollbar-item-rejected", Error, Network, false, true),
     e("rollbar-rate-limited", Warning, Network, false, true),
     e("rollbar-server-error", Warning, Network, false, true),
+    e("tracer-provider-overridden", Warning, Code, false, false),
+    e("xray-context-missing", Warning, Code, false, false),
 ];
 
 pub fn entry(id: &str) -> &'static Entry {
