@@ -1,0 +1,229 @@
+//! OpenTelemetry in the backend code: the SDK pipeline, Flask and requests
+//! instrumentation, and what gunicorn's pre-forking does to it.
+
+use super::facts::{last, Code, Mod};
+use crate::doctor::checks::deps::declared::{self, flask_may_be_2_3};
+use crate::doctor::checks::deps::image::{env_value, Image, Launch};
+use crate::doctor::checks::deps::otel::intended;
+use crate::doctor::{Ctx, Finding};
+
+const PIPELINE: &str = "provider = TracerProvider(); \
+    provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter())); \
+    trace.set_tracer_provider(provider)";
+
+/// Something other than the code's own `TracerProvider` owns the global
+/// provider: `opentelemetry-instrument` (a later `set_tracer_provider` is
+/// refused), programmatic auto-instrumentation, or Honeycomb's distro.
+fn configured_elsewhere(code: &Code, launch: &Launch) -> bool {
+    launch.runs("opentelemetry-instrument").is_some()
+        || code.first_call("configure_opentelemetry").is_some()
+        || (code
+            .imports_of("opentelemetry.instrumentation.auto_instrumentation")
+            .next()
+            .is_some()
+            && code.first_call("initialize").is_some())
+}
+
+pub fn tracing(ctx: &Ctx) -> Vec<Finding> {
+    let code = Code::new(ctx);
+    let image = Image::read(ctx);
+    let launch = Launch::new(ctx, image.as_ref());
+    let mut out: Vec<Finding> = code
+        .calls("ConsoleSpanExporter")
+        .map(|(m, c)| {
+            m.at_call(
+                Finding::new("console-exporter-enabled", "every span is also printed to stdout")
+                    .fix("drop the ConsoleSpanExporter processor once traces reach Honeycomb; it floods the container log"),
+                c,
+            )
+        })
+        .collect();
+    if configured_elsewhere(&code, &launch) {
+        return out;
+    }
+    let Some((m, provider)) = code.first_call("TracerProvider") else {
+        out.extend(no_sdk(&code));
+        return out;
+    };
+    if code.first_call("set_tracer_provider").is_none() {
+        out.push(m.at_call(
+            Finding::new("tracer-provider-not-set", "a TracerProvider is built but never set")
+                .fix("call `trace.set_tracer_provider(provider)` right after building it; until then the instrumentations use the no-op provider and drop every span"),
+            provider,
+        ));
+    }
+    let processor = code.first_call("add_span_processor");
+    let in_constructor = provider
+        .keywords
+        .iter()
+        .any(|k| k == "active_span_processor");
+    match processor {
+        None if !in_constructor => out.push(m.at_call(
+            Finding::new("span-processor-missing", "the TracerProvider gets no span processor")
+                .fix("add `provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))` before `trace.set_tracer_provider(provider)`; without a processor spans are never exported"),
+            provider,
+        )),
+        _ if code.first_call("OTLPSpanExporter").is_none() => {
+            let (pm, at) = processor.unwrap_or((m, provider));
+            out.push(pm.at_call(
+                Finding::new("otlp-exporter-missing", "no OTLPSpanExporter: nothing leaves the process")
+                    .fix("add `provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))` with OTLPSpanExporter from opentelemetry.exporter.otlp.proto.http.trace_exporter; it reads OTEL_EXPORTER_OTLP_ENDPOINT and OTEL_EXPORTER_OTLP_HEADERS"),
+                at,
+            ));
+        }
+        _ => {}
+    }
+    out
+}
+
+/// OpenTelemetry is imported but no SDK provider is ever set: the API's
+/// no-op provider records nothing.
+fn no_sdk(code: &Code) -> Option<Finding> {
+    if code.first_call("set_tracer_provider").is_some() {
+        return None;
+    }
+    let (m, i) = code
+        .app()
+        .and_then(|a| {
+            a.imports
+                .iter()
+                .find(|i| i.module.starts_with("opentelemetry"))
+                .map(|i| (a, i))
+        })
+        .or_else(|| code.imports_of("opentelemetry").next())?;
+    Some(m.at(
+        Finding::new(
+            "otlp-exporter-missing",
+            "OpenTelemetry is used but no TracerProvider is set up: spans go nowhere",
+        )
+        .fix(format!("set up the SDK once at start-up: `{PIPELINE}`, or start the app with `opentelemetry-instrument`")),
+        i.line,
+        None,
+    ))
+}
+
+pub fn flask(ctx: &Ctx) -> Vec<Finding> {
+    let code = Code::new(ctx);
+    let image = Image::read(ctx);
+    let launch = Launch::new(ctx, image.as_ref());
+    let declared = declared::declared(ctx.project);
+    let mut out = Vec::new();
+    if flask_may_be_2_3(&declared) {
+        out.extend(before_first_request(&code));
+    }
+    let Some(app) = code.app() else {
+        return out;
+    };
+    if !intended(ctx, &launch) {
+        return out;
+    }
+    let site = app.py.module.flask_app();
+    let same = |m: &Mod| m.py.path == app.py.path;
+    let after_app =
+        |m: &Mod, line: usize| same(m) && site.as_ref().is_some_and(|s| line > s.end_line);
+    let instrument_app: Vec<_> = code
+        .method_calls("FlaskInstrumentor", "instrument_app")
+        .collect();
+    for (m, c) in &instrument_app {
+        if same(m) && c.module_level && site.as_ref().is_some_and(|s| c.line < s.line) {
+            out.push(m.at_call(
+                Finding::new("flask-instrumented-before-app", "Flask is instrumented before the app exists")
+                    .fix("move `FlaskInstrumentor().instrument_app(app)` below `app = Flask(__name__)`"),
+                c,
+            ));
+        }
+    }
+    // `instrument()` swaps `flask.Flask` for a subclass: an app already
+    // created from the original class is never instrumented.
+    let (late, early): (Vec<_>, Vec<_>) = code
+        .method_calls("FlaskInstrumentor", "instrument")
+        .partition(|(m, c)| c.module_level && after_app(m, c.line));
+    let auto = launch.runs("opentelemetry-instrument").is_some();
+    if !auto && instrument_app.is_empty() && early.is_empty() {
+        let finding = Finding::new(
+            "flask-not-instrumented",
+            "Flask is not instrumented: no request spans are made",
+        )
+        .fix("add `FlaskInstrumentor().instrument_app(app)` right after `app = Flask(__name__)` (from opentelemetry.instrumentation.flask), or start the app with `opentelemetry-instrument`");
+        match (late.first(), &site) {
+            (Some((m, c)), _) => out.push(m.at_call(finding, c)),
+            (None, Some(s)) => out.push(app.at(finding, s.line, None)),
+            (None, None) => out.push(finding.file(app.py.display.clone())),
+        }
+    }
+    let requests = code
+        .method_calls("RequestsInstrumentor", "instrument")
+        .next();
+    if !auto && requests.is_none() {
+        let finding = Finding::new(
+            "requests-not-instrumented",
+            "outgoing HTTP calls made with requests are not traced",
+        )
+        .fix("add `RequestsInstrumentor().instrument()` (from opentelemetry.instrumentation.requests) next to the Flask instrumentation");
+        match (instrument_app.first(), &site) {
+            (Some((m, c)), _) => out.push(m.at_call(finding, c)),
+            (None, Some(s)) => out.push(app.at(finding, s.line, None)),
+            (None, None) => out.push(finding.file(app.py.display.clone())),
+        }
+    }
+    out
+}
+
+fn before_first_request(code: &Code) -> Vec<Finding> {
+    let finding = || {
+        Finding::new(
+            "flask-before-first-request",
+            "`before_first_request` was removed in Flask 2.3: the app crashes at import",
+        )
+        .fix("run that code once inside `with app.app_context():` right after `app = Flask(__name__)`, or pin `flask<2.3`")
+    };
+    let mut out = Vec::new();
+    for m in &code.mods {
+        for d in m.py.module.decorators() {
+            if last(&d.name) == "before_first_request" {
+                out.push(m.at(finding(), d.line, Some(d.column)));
+            }
+        }
+        for c in m
+            .calls
+            .iter()
+            .filter(|c| last(&c.callee) == "before_first_request")
+        {
+            out.push(m.at_call(finding(), c));
+        }
+    }
+    out
+}
+
+pub fn gunicorn(ctx: &Ctx) -> Vec<Finding> {
+    let code = Code::new(ctx);
+    let image = Image::read(ctx);
+    let launch = Launch::new(ctx, image.as_ref());
+    let Some(cmd) = launch.runs("gunicorn") else {
+        return Vec::new();
+    };
+    let preload = launch.has("--preload")
+        || env_value(ctx, image.as_ref(), "GUNICORN_CMD_ARGS")
+            .is_some_and(|(v, _)| v.split_whitespace().any(|w| w == "--preload"));
+    if !preload {
+        return Vec::new();
+    }
+    let Some((m, c)) = code.calls("TracerProvider").find(|(_, c)| c.module_level) else {
+        return Vec::new();
+    };
+    let mut f = m.at_call(
+        Finding::new(
+            "gunicorn-fork-unsafe",
+            "tracing is set up at import time and gunicorn --preload forks after it",
+        )
+        .fix("set up the TracerProvider in a gunicorn `post_fork(server, worker)` hook (gunicorn.conf.py) instead of at import, or drop `--preload`: the SDK's export thread and exporter connections are not fork-safe (OpenTelemetry's \"Working with fork process models\")"),
+        c,
+    );
+    f.evidence = Some(format!(
+        "{}; {}: {}",
+        f.evidence.unwrap_or_default(),
+        cmd.location(),
+        cmd.text
+    ));
+    vec![f]
+}

@@ -1,0 +1,358 @@
+//! The backend image as built and started: Dockerfile instructions, the
+//! command the container really runs (compose overriding the image), and the
+//! variables Flask and the SDK read at start-up.
+
+use crate::compose::scalar_text;
+use crate::doctor::Ctx;
+use std::str::FromStr;
+use yaml_serde::Value;
+
+/// One Dockerfile instruction with continuations and heredocs joined.
+pub(crate) struct Instruction {
+    pub keyword: String,
+    pub args: String,
+    pub line: usize,
+}
+
+/// A command as written in one place (CMD, ENTRYPOINT or compose).
+#[derive(Clone)]
+pub(crate) struct Cmd {
+    /// Argv words, each split again on whitespace so that a `sh -c "…"`
+    /// string shows the programs it starts.
+    pub words: Vec<String>,
+    pub text: String,
+    pub file: String,
+    pub line: Option<usize>,
+}
+
+impl Cmd {
+    pub fn runs(&self, program: &str) -> bool {
+        self.words
+            .iter()
+            .any(|w| w == program || w.ends_with(&format!("/{program}")))
+    }
+
+    pub fn has(&self, word: &str) -> bool {
+        self.words.iter().any(|w| w == word)
+    }
+
+    pub fn location(&self) -> String {
+        match self.line {
+            Some(l) => format!("{}:{l}", self.file),
+            None => self.file.clone(),
+        }
+    }
+}
+
+#[derive(Clone, Default)]
+struct Stage {
+    name: Option<String>,
+    entry: Option<Cmd>,
+    cmd: Option<Cmd>,
+    env: Vec<(String, String, usize)>,
+}
+
+pub(crate) struct Image {
+    pub display: String,
+    pub instructions: Vec<Instruction>,
+    entry: Option<Cmd>,
+    cmd: Option<Cmd>,
+    env: Vec<(String, String, usize)>,
+}
+
+impl Image {
+    pub fn read(ctx: &Ctx) -> Option<Image> {
+        let file = ctx.project.backend.dockerfile.as_ref()?;
+        let display = ctx.project.display(&file.path);
+        let instructions = instructions(file.text.as_deref()?);
+        let mut stages: Vec<Stage> = Vec::new();
+        let mut stage = Stage::default();
+        for ins in &instructions {
+            let cmd = || Cmd {
+                words: argv(&ins.args),
+                text: format!("{} {}", ins.keyword, ins.args),
+                file: display.clone(),
+                line: Some(ins.line),
+            };
+            match ins.keyword.as_str() {
+                "FROM" => {
+                    let words: Vec<&str> = ins
+                        .args
+                        .split_whitespace()
+                        .filter(|w| !w.starts_with("--"))
+                        .collect();
+                    let base = words.first().copied().unwrap_or_default();
+                    let name = match words.as_slice() {
+                        [_, r#as, name, ..] if r#as.eq_ignore_ascii_case("as") => {
+                            Some(name.to_string())
+                        }
+                        _ => None,
+                    };
+                    // A stage built on an earlier one inherits its command
+                    // and environment; an external base image's are unknown.
+                    let parent = stages
+                        .iter()
+                        .rev()
+                        .find(|s| s.name.as_deref() == Some(base));
+                    let next = Stage {
+                        name,
+                        ..parent.cloned().unwrap_or_default()
+                    };
+                    stages.push(std::mem::replace(&mut stage, next));
+                }
+                "CMD" => stage.cmd = Some(cmd()),
+                "ENTRYPOINT" => stage.entry = Some(cmd()),
+                "ENV" => {
+                    for (k, v) in env_pairs(&ins.args) {
+                        stage.env.retain(|(n, _, _)| *n != k);
+                        stage.env.push((k, v, ins.line));
+                    }
+                }
+                _ => {}
+            }
+        }
+        Some(Image {
+            display,
+            instructions,
+            entry: stage.entry,
+            cmd: stage.cmd,
+            env: stage.env,
+        })
+    }
+
+    /// `ENV` of the final stage: (value, line).
+    pub fn env(&self, name: &str) -> Option<(&str, usize)> {
+        self.env
+            .iter()
+            .find(|(n, _, _)| n == name)
+            .map(|(_, v, l)| (v.as_str(), *l))
+    }
+}
+
+/// The backend's start-up command: compose `entrypoint:`/`command:` over
+/// the image's ENTRYPOINT/CMD, as docker combines them.
+pub(crate) struct Launch {
+    pub parts: Vec<Cmd>,
+}
+
+impl Launch {
+    pub fn new(ctx: &Ctx, image: Option<&Image>) -> Launch {
+        let compose = &ctx.project.compose;
+        let svc = compose.service(&ctx.project.backend.service);
+        let from_compose = |key: &str| -> Option<Cmd> {
+            let value = svc.as_ref()?.get(key)?;
+            let raw: Vec<String> = match value {
+                Value::String(s) => s.split_whitespace().map(str::to_string).collect(),
+                Value::Sequence(items) => items.iter().map(scalar_text).collect(),
+                _ => return None,
+            };
+            Some(Cmd {
+                words: split_words(&raw),
+                text: format!("{key}: {}", raw.join(" ")),
+                file: ctx.compose_display(),
+                line: key_line(&compose.text, &ctx.project.backend.service, key),
+            })
+        };
+        let compose_entry = from_compose("entrypoint");
+        let compose_cmd = from_compose("command");
+        // Overriding the entrypoint drops the image's CMD.
+        let image_cmd = match &compose_entry {
+            Some(_) => None,
+            None => image.and_then(|i| i.cmd.clone()),
+        };
+        let entry = compose_entry.or_else(|| image.and_then(|i| i.entry.clone()));
+        let cmd = compose_cmd.or(image_cmd);
+        Launch {
+            parts: entry.into_iter().chain(cmd).collect(),
+        }
+    }
+
+    /// The part that starts `program`, if any does.
+    pub fn runs(&self, program: &str) -> Option<&Cmd> {
+        self.parts.iter().find(|c| c.runs(program))
+    }
+
+    pub fn has(&self, word: &str) -> bool {
+        self.parts.iter().any(|c| c.has(word))
+    }
+}
+
+/// A variable as the container sees it: compose's environment over the
+/// image's ENV. Returns (value, where it is set).
+pub(crate) fn env_value(ctx: &Ctx, image: Option<&Image>, name: &str) -> Option<(String, String)> {
+    if let Some(s) = ctx.env.get(name) {
+        return Some((s.value.clone(), s.origin.to_string()));
+    }
+    let image = image?;
+    let (value, line) = image.env(name)?;
+    Some((value.to_string(), format!("{}:{line}", image.display)))
+}
+
+/// 1-based line of `key:` inside a compose service.
+pub(crate) fn key_line(text: &str, service: &str, key: &str) -> Option<usize> {
+    let doc = yaml_edit::Document::from_str(text).ok()?;
+    let svc = doc
+        .as_mapping()?
+        .get_mapping("services")?
+        .get_mapping(service)?;
+    let entry = svc.find_entry_by_key(key)?;
+    let start = entry.key_node()?.byte_range().start as usize;
+    Some(crate::fsutil::line_of(text, start))
+}
+
+/// Joins `\` continuations (or the `# escape=` character), drops comment
+/// lines as the builder does, and appends heredoc bodies to their line.
+pub(crate) fn instructions(text: &str) -> Vec<Instruction> {
+    let lines: Vec<&str> = text.lines().collect();
+    let escape = escape_char(&lines);
+    let skippable = |l: &str| {
+        let t = l.trim();
+        t.is_empty() || t.starts_with('#')
+    };
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < lines.len() {
+        let start = i;
+        i += 1;
+        if skippable(lines[start]) {
+            continue;
+        }
+        let mut logical = String::new();
+        let mut current = lines[start].trim();
+        loop {
+            match current.trim_end().strip_suffix(escape) {
+                Some(head) => {
+                    logical.push_str(head);
+                    logical.push(' ');
+                    while i < lines.len() && skippable(lines[i]) {
+                        i += 1;
+                    }
+                    let Some(next) = lines.get(i) else { break };
+                    current = next;
+                    i += 1;
+                }
+                None => {
+                    logical.push_str(current.trim_end());
+                    break;
+                }
+            }
+        }
+        for word in heredoc_words(&logical) {
+            while let Some(line) = lines.get(i) {
+                i += 1;
+                if line.trim() == word {
+                    break;
+                }
+                logical.push('\n');
+                logical.push_str(line);
+            }
+        }
+        let (keyword, args) = logical
+            .trim()
+            .split_once(char::is_whitespace)
+            .unwrap_or((logical.trim(), ""));
+        out.push(Instruction {
+            keyword: keyword.to_ascii_uppercase(),
+            args: args.trim().to_string(),
+            line: start + 1,
+        });
+    }
+    out
+}
+
+/// The `# escape=` parser directive, only valid before the first instruction.
+fn escape_char(lines: &[&str]) -> char {
+    for line in lines {
+        let Some(directive) = line.trim().strip_prefix('#') else {
+            break;
+        };
+        if let Some((k, v)) = directive.split_once('=') {
+            if k.trim().eq_ignore_ascii_case("escape") {
+                if let Some(c) = v.trim().chars().next() {
+                    return c;
+                }
+            }
+        }
+    }
+    '\\'
+}
+
+/// Terminators of `<<EOF`, `<<-"EOF"` heredocs, in order.
+fn heredoc_words(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = line;
+    while let Some(at) = rest.find("<<") {
+        rest = &rest[at + 2..];
+        let word: String = rest
+            .trim_start_matches('-')
+            .trim_start_matches(['"', '\''])
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect();
+        if !word.is_empty() {
+            out.push(word);
+        }
+    }
+    out
+}
+
+/// Exec form (a JSON array) or shell form.
+fn argv(args: &str) -> Vec<String> {
+    let raw = match serde_json::from_str::<Vec<String>>(args.trim()) {
+        Ok(words) => words,
+        Err(_) => vec![args.to_string()],
+    };
+    split_words(&raw)
+}
+
+fn split_words(raw: &[String]) -> Vec<String> {
+    raw.iter()
+        .flat_map(|w| w.split_whitespace())
+        .map(|w| w.trim_matches(['"', '\'']).to_string())
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// `ENV A=1 B="two words"` or the legacy `ENV A value with spaces`.
+fn env_pairs(args: &str) -> Vec<(String, String)> {
+    let tokens = shell_tokens(args);
+    match tokens.first() {
+        Some(first) if first.contains('=') => tokens
+            .iter()
+            .filter_map(|t| t.split_once('='))
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect(),
+        Some(first) => {
+            let value = args.trim()[first.len()..].trim();
+            vec![(first.clone(), value.trim_matches(['"', '\'']).to_string())]
+        }
+        None => Vec::new(),
+    }
+}
+
+/// Whitespace-separated tokens with quotes removed but respected.
+fn shell_tokens(s: &str) -> Vec<String> {
+    let (mut out, mut cur, mut quote) = (Vec::new(), String::new(), None);
+    let mut started = false;
+    for c in s.chars() {
+        match (quote, c) {
+            (Some(q), c) if c == q => quote = None,
+            (Some(_), c) => cur.push(c),
+            (None, '"' | '\'') => {
+                quote = Some(c);
+                started = true;
+            }
+            (None, c) if c.is_whitespace() => {
+                if started || !cur.is_empty() {
+                    out.push(std::mem::take(&mut cur));
+                }
+                started = false;
+            }
+            (None, c) => cur.push(c),
+        }
+    }
+    if started || !cur.is_empty() {
+        out.push(cur);
+    }
+    out
+}
