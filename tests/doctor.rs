@@ -201,13 +201,14 @@ fn cases() -> Vec<Case> {
         Case {
             id: "otel-protocol-mismatch",
             file: COMPOSE,
-            needle: Some("OTEL_EXPORTER_OTLP_PROTOCOL"),
+            // The http exporter built in app.py posting to a port that speaks gRPC.
+            needle: Some("OTEL_EXPORTER_OTLP_ENDPOINT"),
             edit: |d| {
                 replace(
                     d,
                     COMPOSE,
-                    "      OTEL_SERVICE_NAME:",
-                    "      OTEL_EXPORTER_OTLP_PROTOCOL: \"http/json\"\n      OTEL_SERVICE_NAME:",
+                    "\"https://api.honeycomb.io\"",
+                    "\"http://otel-collector:4317\"",
                 )
             },
             also: &[],
@@ -325,8 +326,8 @@ fn cases() -> Vec<Case> {
         },
         Case {
             id: "honeycomb-key-format",
-            file: COMPOSE,
-            needle: Some("OTEL_EXPORTER_OTLP_HEADERS"),
+            file: ".env",
+            needle: Some("HONEYCOMB_API_KEY="),
             edit: |d| {
                 edit(d, ".env", |t| {
                     t.replace(
@@ -353,8 +354,8 @@ fn cases() -> Vec<Case> {
         },
         Case {
             id: "rollbar-token-missing",
-            file: APP,
-            needle: Some("import rollbar"),
+            file: COMPOSE,
+            needle: Some("  backend-flask:"),
             edit: |d| {
                 replace(
                     d,
@@ -388,8 +389,8 @@ fn cases() -> Vec<Case> {
         },
         Case {
             id: "requirements-exporter-mismatch",
-            file: APP,
-            needle: Some("proto.grpc"),
+            file: REQS,
+            needle: Some("opentelemetry-exporter-otlp-proto-http"),
             edit: |d| {
                 replace(
                     d,
@@ -418,8 +419,8 @@ fn cases() -> Vec<Case> {
         Case {
             id: "requirements-missing-provider",
             file: APP,
-            needle: Some("got_request_exception"),
-            edit: |d| replace(d, REQS, "blinker\n", ""),
+            needle: Some("import rollbar"),
+            edit: |d| replace(d, REQS, "rollbar\n", ""),
             also: &[],
         },
         Case {
@@ -471,7 +472,7 @@ fn cases() -> Vec<Case> {
             file: APP,
             needle: Some("@app.before_first_request"),
             edit: |d| {
-                replace(d, APP, "\n@app.route(\"/rollbar/test\")", "\n@app.before_first_request\ndef warm_up():\n    pass\n\n@app.route(\"/rollbar/test\")")
+                replace(d, APP, "\n@app.route('/rollbar/test')", "\n@app.before_first_request\ndef warm_up():\n    pass\n\n@app.route('/rollbar/test')")
             },
             also: &[],
         },
@@ -510,6 +511,176 @@ fn cases() -> Vec<Case> {
             file: APP,
             needle: Some("CloudWatchLogHandler"),
             edit: |d| replace(d, APP, "log_group_name='cruddur'", "log_group='cruddur'"),
+            also: &[],
+        },
+        Case {
+            // libyaml reports an unclosed flow sequence where the next line starts.
+            id: "compose-invalid",
+            file: COMPOSE,
+            needle: Some("    volumes:"),
+            edit: |d| {
+                replace(
+                    d,
+                    COMPOSE,
+                    "    ports:\n      - \"4567:4567\"\n",
+                    "    ports: [\"4567:4567\"\n",
+                )
+            },
+            also: &[],
+        },
+        Case {
+            id: "compose-missing",
+            file: ".",
+            needle: None,
+            edit: |d| std::fs::remove_file(d.join(COMPOSE)).unwrap(),
+            also: &[],
+        },
+        Case {
+            id: "backend-service-missing",
+            file: COMPOSE,
+            needle: None,
+            edit: |d| {
+                edit(d, COMPOSE, |t| {
+                    t.replacen("  backend-flask:\n", "  api:\n", 1).replacen(
+                        "    build: ./backend-flask\n",
+                        "    image: cruddur/api\n",
+                        1,
+                    )
+                })
+            },
+            also: &[],
+        },
+        Case {
+            id: "requirements-missing",
+            file: "backend-flask",
+            needle: None,
+            edit: |d| std::fs::remove_file(d.join(REQS)).unwrap(),
+            also: &["dockerfile-no-requirements"],
+        },
+        Case {
+            id: "env-file-not-interpolated",
+            file: COMPOSE,
+            needle: Some("OTEL_EXPORTER_OTLP_HEADERS"),
+            edit: |d| {
+                replace(
+                    d,
+                    COMPOSE,
+                    "    build: ./backend-flask\n",
+                    "    build: ./backend-flask\n    env_file: backend.env\n",
+                );
+                std::fs::write(d.join("backend.env"), format!("HONEYCOMB_API_KEY={KEY}\n"))
+                    .unwrap();
+                edit(d, ".env", |t| {
+                    t.lines()
+                        .filter(|l| !l.starts_with("HONEYCOMB_API_KEY="))
+                        .map(|l| format!("{l}\n"))
+                        .collect()
+                });
+            },
+            also: &[],
+        },
+        Case {
+            id: "env-on-wrong-service",
+            file: COMPOSE,
+            needle: None,
+            edit: |d| {
+                let otel = "      OTEL_SERVICE_NAME: \"backend-flask\"\n      OTEL_EXPORTER_OTLP_ENDPOINT: \"https://api.honeycomb.io\"\n      OTEL_EXPORTER_OTLP_HEADERS: \"x-honeycomb-team=${HONEYCOMB_API_KEY}\"\n";
+                edit(d, COMPOSE, |t| {
+                    t.replacen(otel, "", 1).replacen(
+                        "      REACT_APP_BACKEND_URL:",
+                        &format!("{otel}      REACT_APP_BACKEND_URL:"),
+                        1,
+                    )
+                });
+            },
+            also: &[
+                "otel-endpoint-missing",
+                "otel-headers-missing",
+                "otel-service-name-missing",
+            ],
+        },
+        Case {
+            id: "otlp-exporter-missing",
+            file: APP,
+            needle: None,
+            edit: |d| {
+                edit(d, APP, |t| {
+                    t.replacen("BatchSpanProcessor(OTLPSpanExporter())", "BatchSpanProcessor(ConsoleSpanExporter())", 1).replacen("from opentelemetry.sdk.trace.export import BatchSpanProcessor\n", "from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter\n", 1)
+                })
+            },
+            also: &[],
+        },
+        Case {
+            id: "requests-not-instrumented",
+            file: APP,
+            needle: None,
+            edit: |d| replace(d, APP, "RequestsInstrumentor().instrument()\n", ""),
+            also: &[],
+        },
+        Case {
+            id: "console-exporter-enabled",
+            file: APP,
+            needle: Some("ConsoleSpanExporter()"),
+            edit: |d| {
+                edit(d, APP, |t| {
+                    t.replacen("provider.add_span_processor(processor)\n", "provider.add_span_processor(processor)\nprovider.add_span_processor(SimpleSpanProcessor(ConsoleSpanExporter()))\n", 1).replacen("from opentelemetry.sdk.trace.export import BatchSpanProcessor\n", "from opentelemetry.sdk.trace.export import BatchSpanProcessor, ConsoleSpanExporter, SimpleSpanProcessor\n", 1)
+                })
+            },
+            also: &[],
+        },
+        Case {
+            id: "xray-daemon-missing",
+            file: APP,
+            needle: Some("XRayMiddleware(app, xray_recorder)"),
+            edit: |d| {
+                edit(d, COMPOSE, |t| {
+                    let start = t.find("  xray-daemon:\n").unwrap();
+                    let end = start + t[start..].find("\n\n").unwrap() + 1;
+                    format!("{}{}", &t[..start], &t[end..]).replacen(
+                        "      AWS_XRAY_DAEMON_ADDRESS: \"xray-daemon:2000\"\n",
+                        "",
+                        1,
+                    )
+                })
+            },
+            also: &[],
+        },
+        Case {
+            id: "xray-daemon-command-ignored",
+            file: COMPOSE,
+            needle: Some("command: [\"xray -o"),
+            edit: |d| {
+                replace(
+                    d,
+                    COMPOSE,
+                    "    command:\n      - \"-o\"\n      - \"-b\"\n      - \"xray-daemon:2000\"\n",
+                    "    command: [\"xray -o -b xray-daemon:2000\"]\n",
+                )
+            },
+            also: &[],
+        },
+        Case {
+            id: "instrument-without-distro",
+            file: DOCKERFILE,
+            needle: Some("opentelemetry-instrument"),
+            edit: |d| {
+                replace(
+                    d,
+                    DOCKERFILE,
+                    "CMD [ \"python3\", \"-m\" , \"flask\", \"run\"",
+                    "CMD [ \"opentelemetry-instrument\", \"python3\", \"-m\" , \"flask\", \"run\"",
+                )
+            },
+            also: &["otel-protocol-mismatch", "requirements-exporter-mismatch"],
+        },
+        Case {
+            id: "gunicorn-fork-unsafe",
+            file: APP,
+            needle: Some("provider = TracerProvider()"),
+            edit: |d| {
+                replace(d, DOCKERFILE, "CMD [ \"python3\", \"-m\" , \"flask\", \"run\", \"--host=0.0.0.0\", \"--port=4567\"]", "CMD [\"gunicorn\", \"--preload\", \"-b\", \"0.0.0.0:4567\", \"app:app\"]");
+                edit(d, REQS, |t| format!("{t}gunicorn\n"));
+            },
             also: &[],
         },
     ]

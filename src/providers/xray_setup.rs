@@ -59,7 +59,9 @@ fn middleware(module: &Module, _app: &str) -> bool {
 }
 
 /// The daemon service, as compose YAML lines (indented by `indent`, one
-/// level being `step`), flags as separate argv items so the daemon sees them.
+/// level being `step`). The image's entrypoint is already `/xray …`, so
+/// `command:` holds only flags, each its own argv item: Go's flag parser
+/// stops at the first word that is not a flag.
 pub fn daemon_service_yaml(indent: &str, step: &str, eol: &str) -> String {
     // The service name on the first line is what add_service looks for.
     let i1 = format!("{indent}{step}");
@@ -72,7 +74,6 @@ pub fn daemon_service_yaml(indent: &str, step: &str, eol: &str) -> String {
         format!("{i2}AWS_SECRET_ACCESS_KEY: \"${{AWS_SECRET_ACCESS_KEY}}\""),
         format!("{i2}AWS_REGION: \"${{AWS_DEFAULT_REGION}}\""),
         format!("{i1}command:"),
-        format!("{i2}- \"xray\""),
         format!("{i2}- \"-o\""),
         format!("{i2}- \"-b\""),
         format!("{i2}- \"{DAEMON_SERVICE}:2000\""),

@@ -751,7 +751,11 @@ pub fn interpolation(ctx: &Ctx) -> Vec<Finding> {
         for v in s
             .vars
             .iter()
-            .filter(|v| v.source == VarSource::Unset && !v.used_default)
+            // Gitpod sets its own variables in a workspace; elsewhere they only
+            // shape preview URLs, which no exporter depends on.
+            .filter(|v| {
+                v.source == VarSource::Unset && !v.used_default && !v.name.starts_with("GITPOD_")
+            })
         {
             if seen.contains(&v.name.as_str()) {
                 continue;
