@@ -9,6 +9,15 @@ use std::io::{IsTerminal, Read};
 use std::time::Duration;
 
 pub fn run(args: DoctorArgs) -> Result<u8> {
+    // With --json, stdout carries only the JSON document; the fix's diff and
+    // progress go to stderr.
+    let json = args.json;
+    macro_rules! say {
+        ($($t:tt)*) => { if json { eprintln!($($t)*) } else { println!($($t)*) } };
+    }
+    macro_rules! say_raw {
+        ($($t:tt)*) => { if json { eprint!($($t)*) } else { print!($($t)*) } };
+    }
     if !(args.timeout > 0.0 && args.timeout.is_finite()) {
         bail!("--timeout must be a positive number of seconds");
     }
@@ -46,25 +55,25 @@ pub fn run(args: DoctorArgs) -> Result<u8> {
     if args.fix {
         let fixable: Vec<Finding> = d.findings.iter().filter(|f| f.fixable).cloned().collect();
         if fixable.is_empty() {
-            println!("Nothing doctor --fix can repair automatically.");
+            say!("Nothing doctor --fix can repair automatically.");
         } else {
             let plan = doctor::fix::plan(&project, &fixable)?;
-            print!("{}", plan.render_diff());
+            say_raw!("{}", plan.render_diff());
             if args.dry_run {
-                println!(
+                say!(
                     "\nDry run: nothing was written. {} file(s) would change.",
                     plan.edits.len()
                 );
             } else {
                 let io = Interaction::new(args.no_input);
                 if !args.yes && !io.confirm("Apply these fixes?", "--yes")? {
-                    println!("Nothing was written.");
+                    say!("Nothing was written.");
                 } else {
                     plan.write_files()?;
                     for line in plan.summary_lines() {
-                        println!("  {line}");
+                        say!("  {line}");
                     }
-                    println!("\nChecking again…\n");
+                    say!("\nChecking again…\n");
                     let project = project::discover(&opts)
                         .context("the project could not be read after fixing")?;
                     d = diagnose(&project, &args, logs.as_ref());

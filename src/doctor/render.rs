@@ -135,6 +135,10 @@ pub fn text(d: &Diagnosis, header: &str, secrets: &[&str], style: &Style) -> Str
     out.push('\n');
     out.push_str(&summary);
     out.push('\n');
+    let fixable = d.findings.iter().filter(|f| f.fixable).count();
+    if fixable > 0 {
+        out.push_str(&format!("{fixable} of them can be repaired with `cruddur-obs doctor --fix` (add --dry-run to see the diff first).\n"));
+    }
     out
 }
 
