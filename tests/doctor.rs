@@ -7,19 +7,6 @@ use common::*;
 use serde_json::Value;
 use std::path::Path;
 
-const TOKEN: &str = "0123456789abcdef0123456789abcdef";
-const AWS_SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
-
-/// The correct week-2 project with every key present, as a user would have it.
-fn week2() -> tempfile::TempDir {
-    use std::os::unix::fs::PermissionsExt;
-    let tmp = copy_fixture("cruddur-week2");
-    let env = tmp.path().join(".env");
-    std::fs::write(&env, format!("HONEYCOMB_API_KEY={KEY}\nROLLBAR_ACCESS_TOKEN={TOKEN}\nAWS_DEFAULT_REGION=us-east-1\nAWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\nAWS_SECRET_ACCESS_KEY={AWS_SECRET}\n")).unwrap();
-    std::fs::set_permissions(&env, std::fs::Permissions::from_mode(0o600)).unwrap();
-    tmp
-}
-
 fn doctor_json(dir: &Path, extra: &[&str]) -> (i32, Value, String) {
     let mut run = cruddur(&["doctor", "--offline", "--json"]).dir(dir);
     for a in extra {
@@ -37,7 +24,7 @@ fn findings(v: &Value) -> Vec<Value> {
 
 #[test]
 fn the_correct_project_is_clean() {
-    let tmp = week2();
+    let tmp = week2_with_keys();
     let (code, v, all) = doctor_json(tmp.path(), &[]);
     let problems: Vec<_> = findings(&v)
         .into_iter()
@@ -46,7 +33,7 @@ fn the_correct_project_is_clean() {
     assert!(problems.is_empty(), "{problems:#?}");
     assert_eq!(code, 0);
     assert_eq!(v["summary"]["could_not_check"], 0, "{all}");
-    assert!(!all.contains(KEY) && !all.contains(TOKEN) && !all.contains(AWS_SECRET));
+    assert!(!all.contains(KEY) && !all.contains(ROLLBAR_TOKEN) && !all.contains(AWS_SECRET));
     let text = cruddur(&["doctor", "--offline"])
         .dir(tmp.path())
         .run()
@@ -690,7 +677,7 @@ fn cases() -> Vec<Case> {
 fn each_defect_is_named_at_its_place_and_fixable_ones_are_fixed() {
     let mut failures = Vec::new();
     for case in cases() {
-        let tmp = week2();
+        let tmp = week2_with_keys();
         let dir = tmp.path();
         (case.edit)(dir);
         let (code, v, all) = doctor_json(dir, &[]);
@@ -732,7 +719,7 @@ fn each_defect_is_named_at_its_place_and_fixable_ones_are_fixed() {
         if severity == "error" && code != 1 {
             failures.push(format!("{}: exit {code}", case.id));
         }
-        if all.contains(KEY) || all.contains(TOKEN) || all.contains(AWS_SECRET) {
+        if all.contains(KEY) || all.contains(ROLLBAR_TOKEN) || all.contains(AWS_SECRET) {
             failures.push(format!("{}: a secret leaked", case.id));
         }
         if f["fixable"] == true {

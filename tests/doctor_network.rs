@@ -11,17 +11,6 @@ use serde_json::Value;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-const TOKEN: &str = "0123456789abcdef0123456789abcdef";
-
-fn week2() -> tempfile::TempDir {
-    use std::os::unix::fs::PermissionsExt;
-    let tmp = copy_fixture("cruddur-week2");
-    let env = tmp.path().join(".env");
-    std::fs::write(&env, format!("HONEYCOMB_API_KEY={KEY}\nROLLBAR_ACCESS_TOKEN={TOKEN}\nAWS_DEFAULT_REGION=us-east-1\nAWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\nAWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n")).unwrap();
-    std::fs::set_permissions(&env, std::fs::Permissions::from_mode(0o600)).unwrap();
-    tmp
-}
-
 /// UDP and TCP bound on the same loopback port, like the X-Ray daemon.
 fn daemon() -> (std::net::UdpSocket, std::net::TcpListener, u16) {
     loop {
@@ -62,7 +51,7 @@ fn the_correct_project_passes_against_local_servers() {
         r#"{"err":0,"result":{"uuid":"d4c5e0b2-5f6a-4c9e-9a1f-0d3b2c1a4e5f","id":null}}"#,
     );
     let (_udp, _tcp, port) = daemon();
-    let tmp = week2();
+    let tmp = week2_with_keys();
     let xray = format!("127.0.0.1:{port}");
     let (code, v, all) = doctor(
         tmp.path(),
@@ -85,7 +74,7 @@ fn the_correct_project_passes_against_local_servers() {
         hc.requests().iter().any(|r| r.path == "/v1/traces"),
         "a test export was sent"
     );
-    assert!(!all.contains(KEY) && !all.contains(TOKEN));
+    assert!(!all.contains(KEY) && !all.contains(ROLLBAR_TOKEN));
 }
 
 #[test]
@@ -103,7 +92,7 @@ fn region_mismatch_client_scope_token_and_a_silent_port_are_named_within_the_tim
     // A daemon port that accepts nothing: bound for UDP only, TCP refused.
     let udp = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
     let xray = format!("127.0.0.1:{}", udp.local_addr().unwrap().port());
-    let tmp = week2();
+    let tmp = week2_with_keys();
     let (code, v, all) = doctor(
         tmp.path(),
         &[
@@ -166,7 +155,7 @@ fn region_mismatch_client_scope_token_and_a_silent_port_are_named_within_the_tim
 
 #[test]
 fn offline_lists_the_network_checks_as_skipped() {
-    let tmp = week2();
+    let tmp = week2_with_keys();
     let (_, v, _) = doctor(tmp.path(), &["--offline"]);
     let skipped: Vec<_> = v["skipped"]
         .as_array()
@@ -182,8 +171,8 @@ fn offline_lists_the_network_checks_as_skipped() {
 
 #[test]
 fn a_key_stored_with_gp_but_not_loaded_is_named() {
-    let tmp = week2();
-    std::fs::write(tmp.path().join(".env"), format!("ROLLBAR_ACCESS_TOKEN={TOKEN}\nAWS_DEFAULT_REGION=us-east-1\nAWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\nAWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n")).unwrap();
+    let tmp = week2_with_keys();
+    std::fs::write(tmp.path().join(".env"), format!("ROLLBAR_ACCESS_TOKEN={ROLLBAR_TOKEN}\nAWS_DEFAULT_REGION=us-east-1\nAWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\nAWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n")).unwrap();
     let bin = tempfile::tempdir().unwrap();
     script(
         &bin.path().join("gp"),

@@ -73,17 +73,6 @@ fn env_of(compose: &str, service: &str) -> Vec<(String, String)> {
     }
 }
 
-fn py_compiles(path: &Path) -> bool {
-    let cache = tempfile::tempdir().unwrap();
-    std::process::Command::new("python3")
-        .args(["-m", "py_compile"])
-        .arg(path)
-        .env("PYTHONPYCACHEPREFIX", cache.path())
-        .status()
-        .unwrap()
-        .success()
-}
-
 /// Runs init non-interactively with the key in the environment and checks
 /// everything issue #2 promises about the result.
 fn check_fixture(fixture: &str) {

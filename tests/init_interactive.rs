@@ -3,8 +3,6 @@
 
 mod common;
 use common::*;
-
-const ROLLBAR_TOKEN: &str = "0123456789abcdef0123456789abcdef";
 use std::process::Command;
 use std::time::{Duration, Instant};
 

@@ -5,26 +5,14 @@ mod common;
 use common::*;
 use std::path::Path;
 
-const TOKEN: &str = "0123456789abcdef0123456789abcdef";
 const ALL: &str = "honeycomb,rollbar,xray,cloudwatch";
 
 fn init_all(dir: &Path) -> Result {
     cruddur(&["init", "--yes", "--provider", ALL])
         .dir(dir)
         .env("HONEYCOMB_API_KEY", KEY)
-        .env("ROLLBAR_ACCESS_TOKEN", TOKEN)
+        .env("ROLLBAR_ACCESS_TOKEN", ROLLBAR_TOKEN)
         .run()
-}
-
-fn py_compiles(path: &Path) -> bool {
-    let cache = tempfile::tempdir().unwrap();
-    std::process::Command::new("python3")
-        .args(["-m", "py_compile"])
-        .arg(path)
-        .env("PYTHONPYCACHEPREFIX", cache.path())
-        .status()
-        .unwrap()
-        .success()
 }
 
 fn compose_value(dir: &Path) -> yaml_serde::Value {
@@ -56,7 +44,7 @@ fn every_provider_on_every_fixture_is_idempotent_and_compiles() {
         let dir = tmp.path();
         let out = init_all(dir).expect_code(0);
         assert!(
-            !out.all().contains(KEY) && !out.all().contains(TOKEN),
+            !out.all().contains(KEY) && !out.all().contains(ROLLBAR_TOKEN),
             "{fixture}: secret leaked"
         );
         let ctx = if fixture.ends_with("renamed-service") {
@@ -90,7 +78,7 @@ fn every_provider_on_every_fixture_is_idempotent_and_compiles() {
         );
         assert!(daemon["environment"]["AWS_REGION"].is_string(), "{fixture}");
         let dotenv = std::fs::read_to_string(dir.join(".env")).unwrap();
-        assert!(dotenv.contains(&format!("ROLLBAR_ACCESS_TOKEN={TOKEN}")));
+        assert!(dotenv.contains(&format!("ROLLBAR_ACCESS_TOKEN={ROLLBAR_TOKEN}")));
 
         let snap = snapshot(dir);
         let again = init_all(dir).expect_code(0);
@@ -118,7 +106,7 @@ fn an_old_before_first_request_rollbar_hook_is_replaced() {
     std::fs::write(&app, &with_hook).unwrap();
     cruddur(&["init", "--yes", "--provider", "rollbar"])
         .dir(tmp.path())
-        .env("ROLLBAR_ACCESS_TOKEN", TOKEN)
+        .env("ROLLBAR_ACCESS_TOKEN", ROLLBAR_TOKEN)
         .run()
         .expect_code(0);
     let after = std::fs::read_to_string(&app).unwrap();

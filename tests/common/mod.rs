@@ -161,3 +161,28 @@ pub fn script(path: &Path, body: &str) {
     std::fs::write(path, body).unwrap();
     std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
 }
+
+/// Whether CPython compiles the file (the bytecode goes to a temp dir).
+pub fn py_compiles(path: &Path) -> bool {
+    let cache = tempfile::tempdir().unwrap();
+    Command::new("python3")
+        .args(["-m", "py_compile"])
+        .arg(path)
+        .env("PYTHONPYCACHEPREFIX", cache.path())
+        .status()
+        .unwrap()
+        .success()
+}
+
+pub const ROLLBAR_TOKEN: &str = "0123456789abcdef0123456789abcdef";
+pub const AWS_SECRET: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";
+
+/// The correct week-2 project with every key in a 0600 .env, as a user has it.
+pub fn week2_with_keys() -> tempfile::TempDir {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = copy_fixture("cruddur-week2");
+    let env = tmp.path().join(".env");
+    std::fs::write(&env, format!("HONEYCOMB_API_KEY={KEY}\nROLLBAR_ACCESS_TOKEN={ROLLBAR_TOKEN}\nAWS_DEFAULT_REGION=us-east-1\nAWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\nAWS_SECRET_ACCESS_KEY={AWS_SECRET}\n")).unwrap();
+    std::fs::set_permissions(&env, std::fs::Permissions::from_mode(0o600)).unwrap();
+    tmp
+}
