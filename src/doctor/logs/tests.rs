@@ -9,7 +9,10 @@ const TOKEN: &str = "3f9a1c7e5b2d4f6a8c0e2b4d6f8a0c1e";
 /// the user: its category, its file, and no secret in anything shown.
 macro_rules! sample {
     ($name:literal) => {
-        checked(include_str!(concat!("../../fixtures/logs/", $name)), $name)
+        checked(
+            include_str!(concat!("../../../fixtures/logs/", $name)),
+            $name,
+        )
     };
 }
 

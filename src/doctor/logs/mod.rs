@@ -515,5 +515,4 @@ fn between<'a>(s: &'a str, open: &str, close: &str) -> Option<&'a str> {
 }
 
 #[cfg(test)]
-#[path = "logs_tests.rs"]
 mod tests;

@@ -619,5 +619,4 @@ pub fn aws(ctx: &Ctx) -> Vec<Finding> {
 }
 
 #[cfg(test)]
-#[path = "secrets_tests.rs"]
 mod tests;

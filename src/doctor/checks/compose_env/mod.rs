@@ -880,9 +880,7 @@ pub fn wrong_service(ctx: &Ctx) -> Vec<Finding> {
 }
 
 #[cfg(test)]
-#[path = "compose_env_tests.rs"]
 pub(crate) mod tests;
 
 #[cfg(test)]
-#[path = "compose_env_more_tests.rs"]
 mod more_tests;
