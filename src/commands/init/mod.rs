@@ -1,22 +1,20 @@
 //! `cruddur-obs init`: discover, plan every edit, show it, write it.
 
-use crate::cli::{InitArgs, Persist, Region};
-use crate::compose::add_service::add_service;
-use crate::compose::edit::apply_env_ops;
+mod keys;
+mod steps;
+
+use crate::cli::InitArgs;
 use crate::edit::Plan;
 use crate::project::{self, DiscoverError, Project};
 use crate::prompt::Interaction;
 use crate::providers::honeycomb::{self, KeyKind};
-use crate::providers::setup::{missing_vars, ProviderId, SecretSpec, Setup};
-use crate::providers::{rollbar_setup, xray_setup};
-use crate::python::instrument;
+use crate::providers::setup::{missing_vars, ProviderId, Setup};
 use crate::secrets::{self, Store};
 use anyhow::{bail, Context, Result};
 use colored::Colorize;
+use keys::{acquire_key, acquire_secret, ask_region, choose_store, NO_KEY, PLACEHOLDER};
 use std::io::IsTerminal;
-
-const NO_KEY: &str = "no Honeycomb API key";
-const PLACEHOLDER: &str = "<your-honeycomb-api-key>";
+use steps::{plan_app, plan_compose, plan_daemon, plan_requirements};
 
 pub fn run(args: InitArgs) -> Result<u8> {
     // A key piped on stdin means stdin is no terminal to answer questions on.
@@ -135,77 +133,6 @@ fn choose_providers(args: &InitArgs, io: Interaction) -> Result<Vec<ProviderId>>
     Ok(chosen)
 }
 
-/// A provider's secret (the Rollbar token): from the environment, already
-/// stored, or asked for; `None` when nothing needs storing.
-fn acquire_secret(
-    spec: &SecretSpec,
-    io: Interaction,
-    project: &Project,
-    store: Store,
-    preview: bool,
-) -> Result<Option<String>> {
-    if store == Store::Nowhere {
-        return Ok(None);
-    }
-    if let Some(v) = std::env::var(spec.var)
-        .ok()
-        .filter(|v| !v.trim().is_empty())
-    {
-        return Ok(Some(v.trim().to_string()));
-    }
-    let stored = match store {
-        Store::Dotenv => secrets::dotenv_value(&project.dotenv, spec.var).is_some(),
-        Store::Gitpod => project
-            .gitpod
-            .gp
-            .as_ref()
-            .map(|gp| secrets::gp_env_list(gp))
-            .transpose()?
-            .is_some_and(|l| l.iter().any(|(k, v)| k == spec.var && !v.is_empty())),
-        Store::Nowhere => true,
-    };
-    if stored {
-        return Ok(None);
-    }
-    if !io.interactive && preview {
-        return Ok(Some(format!(
-            "<your-{}>",
-            spec.var.to_lowercase().replace('_', "-")
-        )));
-    }
-    let value = io.secret(spec.prompt, &format!("no {}: set {} in the environment, or run in a terminal to be asked (or --persist none)", spec.var, spec.var))?;
-    Ok(Some(value.trim().to_string()).filter(|v| !v.is_empty()))
-}
-
-fn plan_daemon(plan: &mut Plan, project: &Project) -> Result<()> {
-    let compose = &project.compose;
-    let exists = project.compose.all_services().iter().any(|s| {
-        s.name.contains("xray") || s.image().is_some_and(|i| i.contains("aws-xray-daemon"))
-    });
-    if exists {
-        return Ok(());
-    }
-    let current = plan
-        .current(&compose.path, Some(&compose.text))
-        .unwrap_or_default()
-        .to_string();
-    if let Some(after) = add_service(
-        &compose.path,
-        &current,
-        xray_setup::DAEMON_SERVICE,
-        xray_setup::daemon_service_yaml,
-    )? {
-        plan.update(
-            &compose.path,
-            &project.display(&compose.path),
-            Some(&compose.text),
-            after,
-            "added the xray-daemon service (UDP 2000)".into(),
-        );
-    }
-    Ok(())
-}
-
 fn discover(args: &InitArgs, io: Interaction) -> Result<Project> {
     let opts = project::DiscoverOptions {
         dir: args.project.dir.clone(),
@@ -231,208 +158,6 @@ fn discover(args: &InitArgs, io: Interaction) -> Result<Project> {
         }
         ok => ok,
     }
-}
-
-fn choose_store(persist: Persist, project: &Project) -> Result<Store> {
-    Ok(match persist {
-        Persist::None => Store::Nowhere,
-        Persist::Dotenv => Store::Dotenv,
-        Persist::Gp => {
-            if project.gitpod.gp.is_none() {
-                bail!("--persist gp needs the `gp` command on PATH (it exists inside Gitpod workspaces); use --persist dotenv elsewhere");
-            }
-            Store::Gitpod
-        }
-        Persist::Auto if project.gitpod.workspace && project.gitpod.gp.is_some() => Store::Gitpod,
-        Persist::Auto => Store::Dotenv,
-    })
-}
-
-/// The key to store, or `None` when it is already stored (or not wanted).
-fn acquire_key(
-    args: &InitArgs,
-    io: Interaction,
-    project: &Project,
-    store: Store,
-    literal: Option<String>,
-) -> Result<Option<String>> {
-    if store == Store::Nowhere {
-        return Ok(None);
-    }
-    let given = if args.key_stdin {
-        Some(secrets::read_stdin_key()?)
-    } else {
-        std::env::var(honeycomb::KEY_VAR)
-            .ok()
-            .filter(|k| !k.trim().is_empty())
-            .or(literal)
-    };
-    let key = match given {
-        Some(k) => k,
-        None => {
-            let stored = match store {
-                Store::Dotenv => {
-                    secrets::dotenv_value(&project.dotenv, honeycomb::KEY_VAR).is_some()
-                }
-                Store::Gitpod => {
-                    let gp = project.gitpod.gp.as_ref().context("`gp` is not on PATH")?;
-                    secrets::gp_env_list(gp)?
-                        .iter()
-                        .any(|(k, v)| k == honeycomb::KEY_VAR && !v.is_empty())
-                }
-                Store::Nowhere => true,
-            };
-            if stored {
-                return Ok(None);
-            }
-            io.secret(
-                "Honeycomb API key (input hidden)",
-                &format!("{NO_KEY}: set HONEYCOMB_API_KEY in the environment, pipe it with --key-stdin, or run in a terminal to be asked (or --persist none to skip storing it)"),
-            )?
-        }
-    };
-    let key = key.trim().to_string();
-    if let Some(problem) = honeycomb::key_problem(&key) {
-        bail!("the Honeycomb API key cannot be used: {problem}");
-    }
-    if honeycomb::key_kind(&key) == KeyKind::Unknown {
-        eprintln!(
-            "{} the key ({}) matches no known Honeycomb key shape; storing it anyway",
-            "warning:".yellow().bold(),
-            crate::mask::mask(&key)
-        );
-    }
-    Ok(Some(key))
-}
-
-fn ask_region(io: Interaction, env: &[crate::compose::EnvVar]) -> Option<Region> {
-    let has_endpoint = env
-        .iter()
-        .any(|v| v.name.starts_with("OTEL_EXPORTER_OTLP") && v.name.ends_with("ENDPOINT"));
-    if has_endpoint {
-        return None;
-    }
-    let items = ["US (api.honeycomb.io)", "EU (api.eu1.honeycomb.io)"];
-    match io.select("Honeycomb region", &items, 0).ok().flatten() {
-        Some(1) => Some(Region::Eu),
-        Some(_) => Some(Region::Us),
-        None => None,
-    }
-}
-
-fn plan_compose(
-    plan: &mut Plan,
-    project: &Project,
-    ops: Vec<(crate::compose::edit::EnvOp, String)>,
-) -> Result<()> {
-    if ops.is_empty() {
-        return Ok(());
-    }
-    let compose = &project.compose;
-    let current = plan
-        .current(&compose.path, Some(&compose.text))
-        .unwrap_or_default()
-        .to_string();
-    let only: Vec<_> = ops.iter().map(|(op, _)| op.clone()).collect();
-    if let Some(edit) = apply_env_ops(&compose.path, &current, &project.backend.service, &only)? {
-        let mut reasons: Vec<String> = ops.into_iter().map(|(_, why)| why).collect();
-        if !edit.shared_with.is_empty() {
-            reasons.push(format!(
-                "the block is shared through a YAML anchor, so {} get(s) these variables too",
-                edit.shared_with.join(", ")
-            ));
-        }
-        let after = edit.text;
-        let shown = project.display(&compose.path);
-        plan.update(
-            &compose.path,
-            &shown,
-            Some(&compose.text),
-            after,
-            format!("{}: {}", project.backend.service, reasons.join("; ")),
-        );
-    }
-    Ok(())
-}
-
-fn plan_requirements(
-    plan: &mut Plan,
-    project: &Project,
-    packages: &[&str],
-    notes: &mut Vec<String>,
-) -> Result<()> {
-    if crate::steps::add_packages(plan, project, packages)?.is_none() {
-        notes.push(format!(
-            "the build context of `{}` has neither requirements.txt nor pyproject.toml; install these packages in its image: {}",
-            project.backend.service,
-            packages.join(" ")
-        ));
-    }
-    Ok(())
-}
-
-fn plan_app(
-    plan: &mut Plan,
-    project: &Project,
-    providers: &[ProviderId],
-    notes: &mut Vec<String>,
-) -> Result<()> {
-    let render_all = || {
-        providers
-            .iter()
-            .map(|p| instrument::render(p.spec().snippet, "app"))
-            .collect::<Vec<_>>()
-            .join("\n")
-    };
-    let Some(app) = &project.backend.app else {
-        notes.push(format!(
-            "no module creating the Flask app was found in the build context of `{}`; add this right after `app = Flask(__name__)`:\n{}",
-            project.backend.service,
-            render_all()
-        ));
-        return Ok(());
-    };
-    let shown = project.display(&app.path);
-    let original = app.text.as_deref().unwrap_or_default();
-    let mut text = original.to_string();
-    let mut reasons = Vec::new();
-    // Each block lands right after the app is created, so inserting in
-    // reverse keeps them in provider order.
-    for p in providers.iter().rev() {
-        if *p == ProviderId::Rollbar {
-            if let Some(t) = rollbar_setup::without_old_hook(&text) {
-                text = t;
-                reasons.push(
-                    "removed the @app.before_first_request Rollbar hook (gone in Flask 2.3)"
-                        .to_string(),
-                );
-            }
-        }
-        let outcome = instrument::insert(&text, p.spec().snippet).map_err(|e| {
-            anyhow::anyhow!(
-                "{shown}:{}:{}: cannot parse Python: {}; fix the syntax error and run again",
-                e.line,
-                e.column,
-                e.message
-            )
-        })?;
-        match outcome {
-            instrument::InsertOutcome::Unchanged => {}
-            instrument::InsertOutcome::Changed(after) => {
-                text = after;
-                reasons.push(format!("added {} right after the app is created", p.title()));
-            }
-            instrument::InsertOutcome::NoApp => notes.push(format!(
-                "{shown} has no module-level `app = Flask(...)`, so it was not edited; add this right after the app is created:\n{}",
-                instrument::render(p.spec().snippet, "app")
-            )),
-        }
-    }
-    reasons.reverse();
-    if text != original {
-        plan.update(&app.path, &shown, Some(original), text, reasons.join("; "));
-    }
-    Ok(())
 }
 
 fn report(
