@@ -1,5 +1,5 @@
-use super::*;
 use crate::doctor::testkit::{ok_project, ok_project_with, TestProject, KEY};
+use crate::doctor::Finding;
 use crate::project::{discover, DiscoverOptions};
 
 /// Every finding of the compose_env and secrets checks.

@@ -1,6 +1,6 @@
-use super::*;
 use crate::doctor::checks::compose_env::tests::{fixed, mine, only, reread};
 use crate::doctor::testkit::{ok_project, ok_project_with, TestProject, KEY};
+use crate::doctor::Finding;
 
 const HEX: &str = "0123456789abcdef0123456789abcdef";
 const AWS: &str = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY";

@@ -3,6 +3,7 @@
 use super::tests::{compose_with, ids, mine, only, replace, HEADERS_LINE};
 use super::*;
 use crate::doctor::testkit::{ok_files, ok_project_with, project, TestProject, KEY};
+use crate::doctor::Ctx;
 
 fn auto(tp_edit: impl FnOnce(&str) -> String) -> TestProject {
     let mut files = ok_files();

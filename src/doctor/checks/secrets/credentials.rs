@@ -1,0 +1,292 @@
+//! Credentials kept safe and delivered: .env, the Honeycomb key's shape, Rollbar token, AWS.
+
+use super::hardcoded::{found, python_secrets, Kind};
+use super::{AWS_SECRET, QUOTES, ROLLBAR};
+use crate::compose::{dotenv, interpolate, Service};
+use crate::doctor::checks::compose_env::{
+    backend, clean, clean_raw, headers_setting, place, secret_name, set, shown, unset_var,
+};
+use crate::doctor::{Ctx, Finding, Fix};
+use crate::mask::mask;
+use crate::providers::honeycomb::{key_kind, key_problem, KeyKind};
+use crate::resolve::{Lookup, VarSource};
+
+pub fn dotenv(ctx: &Ctx) -> Vec<Finding> {
+    let file = &ctx.project.dotenv;
+    let Some(text) = file.text.as_deref() else {
+        return Vec::new();
+    };
+    let entries = dotenv::parse(text).unwrap_or_default();
+    let held: Vec<&dotenv::DotenvEntry> = entries
+        .iter()
+        .filter(|e| {
+            !e.value.is_empty() && (secret_name(&e.key) || !found(&e.key, &e.value).is_empty())
+        })
+        .collect();
+    let Some(first) = held.first() else {
+        return Vec::new();
+    };
+    let secrets: Vec<String> = held
+        .iter()
+        .map(|e| format!("{} (.env:{})", e.key, e.line))
+        .collect();
+    let mut out = Vec::new();
+    if !crate::secrets::is_ignored(ctx.project) {
+        out.push(Finding::new("dotenv-not-ignored", ".env holds secrets but git does not ignore it")
+            .at(".env", Some(first.line))
+            .evidence(format!("secrets in .env: {}; `git check-ignore .env` finds no rule", secrets.join(", ")))
+            .fix("add `.env` to .gitignore (and if .env was committed already: `git rm --cached .env`, then rotate the keys)")
+            .edit(Fix::IgnoreDotenv));
+    }
+    use std::os::unix::fs::PermissionsExt;
+    if let Some(mode) = std::fs::metadata(&file.path)
+        .ok()
+        .map(|m| m.permissions().mode() & 0o777)
+        .filter(|m| m & 0o077 != 0)
+    {
+        out.push(
+            Finding::new(
+                "dotenv-permissions",
+                format!(".env with secrets is readable by group or others (mode {mode:o})"),
+            )
+            .at(".env", Some(first.line))
+            .evidence(format!("mode {mode:o}; secrets: {}", secrets.join(", ")))
+            .fix("run `chmod 600 .env`")
+            .edit(Fix::DotenvPermissions),
+        );
+    }
+    out
+}
+
+pub fn key_format(ctx: &Ctx) -> Vec<Finding> {
+    let Some(s) = headers_setting(ctx).filter(|s| !unset_var(s)) else {
+        return Vec::new();
+    };
+    let text = clean(ctx, s);
+    let team = |t: &str| -> Option<String> {
+        t.split(',')
+            .filter_map(|e| e.split_once('='))
+            .find(|(k, _)| k.trim().eq_ignore_ascii_case("x-honeycomb-team"))
+            .map(|(_, v)| v.to_string())
+    };
+    let Some(value) = team(&text) else {
+        return Vec::new();
+    };
+    let raw = clean_raw(ctx, s).filter(|r| r.contains('='));
+    let raw_team = raw.as_deref().and_then(team);
+    // Quotes written in the compose text are otel-headers-malformed; those
+    // inside the variable's value belong to the key.
+    let from_var = raw_team
+        .as_deref()
+        .is_some_and(|v| v.trim().starts_with('$'));
+    let key = value.trim_matches([' ', '\t']);
+    let key = if from_var {
+        key
+    } else {
+        key.trim_matches(QUOTES)
+    };
+    let var = raw_team
+        .as_deref()
+        .and_then(|t| interpolate::referenced_names(t).into_iter().next());
+    let source = var
+        .as_deref()
+        .and_then(|n| s.vars.iter().find(|v| v.name == n));
+    let (file, line) = match source.map(|v| &v.source) {
+        Some(VarSource::DotEnv { line }) => (".env".to_string(), Some(*line)),
+        _ => place(ctx, s),
+    };
+    let from = match (&var, source.map(|v| &v.source)) {
+        (Some(n), Some(VarSource::DotEnv { line })) => format!("${{{n}}} from .env:{line}"),
+        (Some(n), Some(VarSource::Environment)) => format!("${{{n}}} from the shell environment"),
+        _ => format!("{} at {}", s.name, s.origin),
+    };
+    let kind = key_kind(key);
+    let problem = key_problem(key).or_else(|| {
+        (kind == KeyKind::Unknown).then(|| {
+            "it matches no Honeycomb key shape (ingest keys are 64 characters, hc?ik_…)".to_string()
+        })
+    });
+    let evidence = format!(
+        "x-honeycomb-team = {} ({} characters, {from})",
+        mask(key),
+        key.chars().count()
+    );
+    if let Some(problem) = problem {
+        return vec![Finding::new("honeycomb-key-format", format!("the Honeycomb key cannot be used: {problem}"))
+            .at(file, line)
+            .evidence(evidence)
+            .fix("copy the ingest key again from Honeycomb (Environment settings → API keys) and store the bare key with `cruddur-obs init`")];
+    }
+    let has_dataset = text
+        .split(',')
+        .filter_map(|e| e.split_once('='))
+        .any(|(k, _)| k.trim().eq_ignore_ascii_case("x-honeycomb-dataset"));
+    if !kind.is_classic() || has_dataset {
+        return Vec::new();
+    }
+    let dataset = Some(ctx.exporter.service_name.value.clone())
+        .filter(|d| !d.starts_with("unknown_service"))
+        .unwrap_or_else(|| ctx.project.backend.service.clone());
+    let (file, line) = place(ctx, s);
+    let mut f = Finding::new(
+        "honeycomb-key-classic-no-dataset",
+        "a classic Honeycomb key needs an x-honeycomb-dataset header (Honeycomb answers 401)",
+    )
+    .at(file, line)
+    .evidence(format!("{evidence}; {}: {}", s.name, shown(&s.name, &text)))
+    .fix(format!(
+        "append `,x-honeycomb-dataset={dataset}` to {}",
+        s.name
+    ));
+    if let Some(r) = raw {
+        f = f.edit(set(&s.name, format!("{r},x-honeycomb-dataset={dataset}")));
+    }
+    vec![f]
+}
+
+fn imports(ctx: &Ctx, module: &str) -> Option<(String, usize)> {
+    ctx.modules.iter().find_map(|m| {
+        let i = m
+            .module
+            .imports()
+            .into_iter()
+            .find(|i| i.module == module || i.module.starts_with(&format!("{module}.")))?;
+        Some((m.display.clone(), i.line))
+    })
+}
+
+pub fn rollbar_token(ctx: &Ctx) -> Vec<Finding> {
+    let Some((module, import_line)) = imports(ctx, "rollbar") else {
+        return Vec::new();
+    };
+    // A literal token is secret-hardcoded; it does reach Rollbar.
+    if ctx.modules.iter().any(|m| {
+        python_secrets(m.module.source())
+            .iter()
+            .any(|h| h.0 == Kind::Rollbar)
+    }) {
+        return Vec::new();
+    }
+    let calls: Vec<_> = ctx.modules.iter().flat_map(|m| m.module.calls()).collect();
+    let getenv = ["os.getenv", "getenv", "os.environ.get", "environ.get"];
+    let mut names: Vec<String> = calls
+        .iter()
+        .filter(|c| getenv.contains(&c.callee.as_str()))
+        .filter_map(|c| {
+            c.first_arg
+                .as_deref()
+                .map(|a| a.trim_matches(QUOTES).to_string())
+        })
+        .filter(|n| n.contains("ROLLBAR"))
+        .collect();
+    names.sort();
+    names.dedup();
+    if names.is_empty() {
+        names.push(ROLLBAR.into());
+    }
+    let svc = &ctx.project.backend.service;
+    names
+        .iter()
+        .filter_map(|name| {
+            let s = ctx.env.get(name);
+            if s.is_some_and(|s| unset_var(s) || !clean(ctx, s).trim().is_empty()) {
+                return None;
+            }
+            let (file, line) = s.map(|s| place(ctx, s)).unwrap_or_else(|| (ctx.compose_display(), backend(ctx).and_then(|b| b.line())));
+            let state = if s.is_some() { "is empty" } else { "is not in its environment" };
+            Some(Finding::new("rollbar-token-missing", format!("the backend reports to Rollbar but {name} does not reach `{svc}`"))
+                .at(file, line)
+                .evidence(format!("{module}:{import_line} imports rollbar; {name} {state}"))
+                .fix(format!("add `{name}: \"${{{name}}}\"` to the environment of `{svc}` and put the token in .env ({name}=…)")))
+        })
+        .collect()
+}
+
+/// A service's environment as its container gets it, resolved the way compose would.
+fn resolved_env(ctx: &Ctx, svc: &Service) -> Vec<(String, String)> {
+    let dot = ctx
+        .project
+        .dotenv
+        .text
+        .as_deref()
+        .and_then(|t| dotenv::parse(t).ok())
+        .unwrap_or_default();
+    let lookup = Lookup {
+        process: ctx.process,
+        dotenv: dot,
+    };
+    let get = |n: &str| lookup.source(n).0;
+    let mut out: Vec<(String, String)> = svc
+        .env_files()
+        .iter()
+        .filter_map(|f| std::fs::read_to_string(ctx.project.compose.dir().join(f)).ok())
+        .flat_map(|t| dotenv::parse(&t).unwrap_or_default())
+        .map(|e| (e.key, e.value))
+        .collect();
+    for var in svc.environment() {
+        let value = match &var.value {
+            None => get(&var.name).unwrap_or_default(),
+            Some(raw) => interpolate::interpolate(raw, &get)
+                .map(|i| i.value)
+                .unwrap_or_default(),
+        };
+        out.retain(|(k, _)| *k != var.name);
+        out.push((var.name, value));
+    }
+    out
+}
+
+fn mounts_aws_config(svc: &Service) -> bool {
+    svc.get("volumes").is_some_and(|v| {
+        yaml_serde::to_string(v)
+            .unwrap_or_default()
+            .contains(".aws")
+    })
+}
+
+pub fn aws(ctx: &Ctx) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let file = ctx.compose_display();
+    let creds = ["AWS_ACCESS_KEY_ID", AWS_SECRET];
+    // The X-Ray SDK only talks UDP to the daemon; CloudWatch Logs (watchtower) calls AWS itself.
+    if let (Some((module, l)), Some(svc)) = (
+        imports(ctx, "watchtower"),
+        backend(ctx).filter(|s| !mounts_aws_config(s)),
+    ) {
+        let ok = |n: &str| {
+            ctx.env
+                .get(n)
+                .is_some_and(|s| unset_var(s) || !clean(ctx, s).trim().is_empty())
+        };
+        let mut missing: Vec<&str> = creds.into_iter().filter(|n| !ok(n)).collect();
+        if !ok("AWS_REGION") && !ok("AWS_DEFAULT_REGION") {
+            missing.insert(0, "AWS_DEFAULT_REGION (or AWS_REGION)");
+        }
+        if !missing.is_empty() {
+            out.push(Finding::new("aws-credentials-missing", format!("CloudWatch Logs is used but `{}` gets no {}", svc.name, missing.join(", ")))
+                .at(file.clone(), svc.line())
+                .evidence(format!("{module}:{l} imports watchtower; missing or empty in `{}`: {}", svc.name, missing.join(", ")))
+                .fix(format!("add {} to the environment of `{}` as `${{VAR}}` references, with the values in .env", missing.join(", "), svc.name)));
+        }
+    }
+    let Some((module, l)) = imports(ctx, "aws_xray_sdk") else {
+        return out;
+    };
+    for svc in ctx.project.compose.all_services() {
+        if !svc.image().is_some_and(|i| i.contains("aws-xray-daemon")) || mounts_aws_config(&svc) {
+            continue;
+        }
+        let env = resolved_env(ctx, &svc);
+        let missing: Vec<&str> = creds
+            .into_iter()
+            .filter(|n| !env.iter().any(|(k, v)| k == n && !v.trim().is_empty()))
+            .collect();
+        if !missing.is_empty() {
+            out.push(Finding::new("aws-credentials-missing", format!("the X-Ray daemon `{}` has no AWS credentials: it cannot upload traces", svc.name))
+                .at(file.clone(), svc.line())
+                .evidence(format!("{module}:{l} imports aws_xray_sdk; missing or empty in `{}`: {}", svc.name, missing.join(", ")))
+                .fix(format!("add {} to the environment of `{}` as `${{VAR}}` references, with the values in .env", missing.join(", "), svc.name)));
+        }
+    }
+    out
+}

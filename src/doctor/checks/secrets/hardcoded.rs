@@ -1,0 +1,332 @@
+//! secret-hardcoded: literal secrets in compose, Dockerfile, .gitpod.yml and Python strings.
+
+use super::{AWS_SECRET, QUOTES, ROLLBAR};
+use crate::doctor::checks::compose_env::set;
+use crate::doctor::{Ctx, Finding, Fix};
+use crate::mask::{mask, mask_shapes};
+use crate::providers::honeycomb::{self, key_kind, KeyKind};
+use tree_sitter::Node;
+
+/// Names whose value, written as a literal next to them, is a secret.
+/// The role of rollbar.init's token argument: a literal there is the token, whatever its shape.
+const INIT: &str = "ROLLBAR.INIT";
+const NAMED: [&str; 4] = [honeycomb::KEY_VAR, ROLLBAR, AWS_SECRET, "x-honeycomb-team"];
+
+#[derive(Clone, Copy, PartialEq, Debug)]
+pub(super) enum Kind {
+    Honeycomb,
+    Rollbar,
+    Aws,
+}
+
+impl Kind {
+    fn what(self) -> &'static str {
+        match self {
+            Kind::Honeycomb => "a Honeycomb API key",
+            Kind::Rollbar => "a Rollbar access token",
+            Kind::Aws => "an AWS secret access key",
+        }
+    }
+    fn var(self) -> &'static str {
+        match self {
+            Kind::Honeycomb => honeycomb::KEY_VAR,
+            Kind::Rollbar => ROLLBAR,
+            Kind::Aws => AWS_SECRET,
+        }
+    }
+}
+
+/// Which secret a literal is, by its shape and the name it is given to:
+/// ingest keys are unmistakable anywhere, the other shapes only by name.
+fn classify(name: &str, value: &str) -> Option<Kind> {
+    let v = value.trim().trim_matches(QUOTES);
+    if v.is_empty() || v.contains('$') {
+        return None;
+    }
+    let kind = key_kind(v);
+    let n = name.trim().to_ascii_uppercase();
+    let hex32 = v.len() == 32 && v.bytes().all(|b| b.is_ascii_hexdigit());
+    if matches!(kind, KeyKind::Ingest | KeyKind::ClassicIngest)
+        || (n.contains("HONEYCOMB") && kind == KeyKind::Classic)
+    {
+        Some(Kind::Honeycomb)
+    } else if (n.contains("ROLLBAR") && hex32)
+        || (n == INIT && v.len() >= 16 && !v.contains(char::is_whitespace))
+    {
+        Some(Kind::Rollbar)
+    } else if n == AWS_SECRET && v.len() >= 20 && !v.contains(char::is_whitespace) {
+        Some(Kind::Aws)
+    } else {
+        None
+    }
+}
+
+/// Secrets in one `name: value`, the entries of a headers value included.
+pub(crate) fn holds_secret(name: &str, value: &str) -> bool {
+    !found(name, value).is_empty()
+}
+
+pub(super) fn found(name: &str, value: &str) -> Vec<(Kind, String)> {
+    let mut out: Vec<(Kind, String)> = Vec::new();
+    let mut add = |k: Kind, v: &str| {
+        let v = v.trim().trim_matches(QUOTES).to_string();
+        if !out.iter().any(|(_, x)| *x == v) {
+            out.push((k, v));
+        }
+    };
+    if let Some(k) = classify(name, value) {
+        add(k, value);
+    }
+    for (k, v) in value.split(',').filter_map(|e| e.split_once(['=', ':'])) {
+        if let Some(kind) = classify(k.trim().trim_matches(QUOTES), v) {
+            add(kind, v);
+        }
+    }
+    for tok in value.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
+        if matches!(key_kind(tok), KeyKind::Ingest | KeyKind::ClassicIngest) {
+            add(Kind::Honeycomb, tok);
+        }
+    }
+    out
+}
+
+fn hidden(text: &str, secret: &str) -> String {
+    mask_shapes(&text.replace(secret, &mask(secret)))
+}
+
+fn leak(kind: Kind, file: &str, line: Option<usize>) -> Finding {
+    Finding::new(
+        "secret-hardcoded",
+        format!("{} is written into {file}, a tracked file", kind.what()),
+    )
+    .at(file, line)
+}
+
+const ROTATE: &str = "rotate it if the file was ever committed or shared";
+
+pub fn hardcoded(ctx: &Ctx) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let compose = ctx.compose_display();
+    for svc in ctx.project.compose.all_services() {
+        let is_backend = svc.name == ctx.project.backend.service;
+        for var in svc.environment() {
+            let Some(raw) = var.value.as_deref() else {
+                continue;
+            };
+            for (kind, secret) in found(&var.name, raw) {
+                let headers = var.name.contains("HEADERS");
+                let plain_name = var
+                    .name
+                    .bytes()
+                    .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_');
+                let store = if headers || !plain_name {
+                    kind.var()
+                } else {
+                    var.name.as_str()
+                };
+                let value = if headers {
+                    honeycomb::fix_headers(Some(raw.trim_matches(QUOTES)), None)
+                        .map(|(v, _)| v)
+                        .filter(|v| !v.contains(&secret))
+                } else {
+                    Some(format!("${{{store}}}"))
+                };
+                let mut f = leak(kind, &compose, var.line)
+                    .evidence(format!("{}: {}", var.name, hidden(raw, &secret)))
+                    .fix(format!("put {store}=… in the project .env and write `{}: \"{}\"` in `{}`; {ROTATE}", var.name, value.as_deref().unwrap_or(honeycomb::HEADERS_VALUE), svc.name));
+                if let (true, Some(v)) = (is_backend, value) {
+                    f = f.edit(set(&var.name, v)).edit(Fix::StoreInDotenv {
+                        name: store.into(),
+                        value: secret.clone(),
+                    });
+                }
+                out.push(f);
+            }
+        }
+    }
+    let mut texts: Vec<(String, String)> = ctx
+        .project
+        .backend
+        .dockerfile
+        .iter()
+        .filter_map(|d| Some((ctx.project.display(&d.path), d.text.clone()?)))
+        .collect();
+    if let Some(p) = &ctx.project.gitpod.yml {
+        texts.extend(
+            std::fs::read_to_string(p)
+                .ok()
+                .map(|t| (ctx.project.display(p), t)),
+        );
+    }
+    for (file, text) in texts {
+        for (kind, secret, line) in text_secrets(&text) {
+            out.push(leak(kind, &file, Some(line))
+                .evidence(hidden(text.lines().nth(line - 1).unwrap_or_default().trim(), &secret))
+                .fix(format!("remove it from {file}: keep it in .env (or `gp env {}=…` in Gitpod) and pass it through compose as `${{{}}}`; {ROTATE}", kind.var(), kind.var())));
+        }
+    }
+    for m in &ctx.modules {
+        for (kind, secret, line, column) in python_secrets(m.module.source()) {
+            out.push(leak(kind, &m.display, Some(line))
+                .column(Some(column))
+                .evidence(hidden(m.module.source().lines().nth(line - 1).unwrap_or_default().trim(), &secret))
+                .fix(format!("read it from the environment (`os.getenv(\"{}\")`), put it in .env and pass it in compose as `{}: \"${{{}}}\"`; {ROTATE}", kind.var(), kind.var(), kind.var())));
+        }
+    }
+    out
+}
+
+/// `NAME=value`, `NAME: value`, `ENV NAME value` and bare ingest keys on the
+/// non-comment lines of a Dockerfile or .gitpod.yml: (kind, secret, line).
+fn text_secrets(text: &str) -> Vec<(Kind, String, usize)> {
+    let mut out = Vec::new();
+    for (i, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim_start().starts_with('#'))
+    {
+        let mut hits = found("", line);
+        for name in NAMED {
+            for (p, _) in line.match_indices(name) {
+                let before = line[..p].chars().next_back();
+                let after = &line[p + name.len()..];
+                if before.is_some_and(|c| c.is_ascii_alphanumeric() || "_${".contains(c))
+                    || !after.starts_with(['=', ':', ' '])
+                {
+                    continue;
+                }
+                let value = after
+                    .trim_start_matches(['=', ':', ' '])
+                    .trim_start_matches(QUOTES);
+                let value = value
+                    .split([' ', '"', '\'', ',', '\t'])
+                    .next()
+                    .unwrap_or_default();
+                if let Some(k) =
+                    classify(name, value).filter(|_| !hits.iter().any(|(_, v)| v == value))
+                {
+                    hits.push((k, value.to_string()));
+                }
+            }
+        }
+        out.extend(hits.into_iter().map(|(k, v)| (k, v, i + 1)));
+    }
+    out
+}
+
+fn string_content(n: Node, src: &str) -> Option<String> {
+    let mut c = n.walk();
+    let parts: Vec<Node> = n.children(&mut c).collect();
+    if n.kind() != "string" || parts.iter().any(|p| p.kind() == "interpolation") {
+        return None;
+    }
+    Some(
+        parts
+            .iter()
+            .filter(|p| p.kind() == "string_content")
+            .map(|p| &src[p.byte_range()])
+            .collect(),
+    )
+}
+
+/// The name a string literal is given to, as `classify` understands it:
+/// rollbar.init's token, a header, an environment variable's default.
+fn literal_role(n: Node, src: &str) -> String {
+    let text = |x: Node| src[x.byte_range()].split_whitespace().collect::<String>();
+    let Some(parent) = n.parent() else {
+        return String::new();
+    };
+    let callee = |args: Node| {
+        args.parent()
+            .filter(|c| c.kind() == "call")
+            .and_then(|c| c.child_by_field_name("function"))
+            .map(text)
+            .unwrap_or_default()
+    };
+    let rollbar = |f: &str| f.ends_with("rollbar.init") || f == "init";
+    match parent.kind() {
+        "argument_list" => {
+            let mut c = parent.walk();
+            let args: Vec<Node> = parent
+                .named_children(&mut c)
+                .filter(|a| a.kind() != "comment")
+                .collect();
+            let idx = args.iter().position(|a| *a == n);
+            let f = callee(parent);
+            if rollbar(&f) && idx == Some(0) {
+                return INIT.into();
+            }
+            let getenv = [
+                "os.getenv",
+                "getenv",
+                "os.environ.get",
+                "environ.get",
+                "os.environ.setdefault",
+            ];
+            if getenv.contains(&f.as_str()) && idx == Some(1) {
+                return args
+                    .first()
+                    .and_then(|a| string_content(*a, src))
+                    .unwrap_or_default();
+            }
+        }
+        "keyword_argument" => {
+            let name = parent
+                .child_by_field_name("name")
+                .map(text)
+                .unwrap_or_default();
+            if name == "access_token" && parent.parent().is_some_and(|a| rollbar(&callee(a))) {
+                return INIT.into();
+            }
+        }
+        "pair" if parent.child_by_field_name("value") == Some(n) => {
+            return parent
+                .child_by_field_name("key")
+                .and_then(|k| string_content(k, src))
+                .unwrap_or_default();
+        }
+        "assignment" if parent.child_by_field_name("right") == Some(n) => {
+            let target = parent
+                .child_by_field_name("left")
+                .filter(|l| l.kind() == "subscript");
+            return target
+                .and_then(|t| t.child_by_field_name("subscript"))
+                .and_then(|k| string_content(k, src))
+                .unwrap_or_default();
+        }
+        _ => {}
+    }
+    String::new()
+}
+
+/// Secrets in the string literals of a module: (kind, secret, line, column).
+/// Comments are no string nodes, so code commented out never counts.
+pub(super) fn python_secrets(src: &str) -> Vec<(Kind, String, usize, usize)> {
+    let mut parser = tree_sitter::Parser::new();
+    if parser
+        .set_language(&tree_sitter_python::LANGUAGE.into())
+        .is_err()
+    {
+        return Vec::new();
+    }
+    let Some(tree) = parser.parse(src, None) else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    let mut stack = vec![tree.root_node()];
+    while let Some(n) = stack.pop() {
+        let mut c = n.walk();
+        stack.extend(n.children(&mut c));
+        let Some(content) = string_content(n, src) else {
+            continue;
+        };
+        let p = n.start_position();
+        out.extend(
+            found(&literal_role(n, src), &content)
+                .into_iter()
+                .map(|(k, v)| (k, v, p.row + 1, p.column + 1)),
+        );
+    }
+    out.sort_by_key(|h| (h.2, h.3));
+    out
+}

@@ -1,0 +1,17 @@
+//! Keys and secrets. No finding ever carries a secret: evidence shows
+//! `mask()`ed prefixes only.
+
+mod credentials;
+mod hardcoded;
+
+pub use credentials::{aws, dotenv, key_format, rollbar_token};
+pub use hardcoded::hardcoded;
+
+pub(super) use hardcoded::holds_secret;
+
+const QUOTES: [char; 2] = ['"', '\''];
+const ROLLBAR: &str = "ROLLBAR_ACCESS_TOKEN";
+const AWS_SECRET: &str = "AWS_SECRET_ACCESS_KEY";
+
+#[cfg(test)]
+mod tests;
