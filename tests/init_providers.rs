@@ -69,7 +69,7 @@ fn every_provider_on_every_fixture_is_idempotent_and_compiles() {
         assert_eq!(
             daemon["command"],
             yaml_serde::Value::Sequence(
-                ["xray", "-o", "-b", "xray-daemon:2000"]
+                ["-o", "-b", "xray-daemon:2000"]
                     .iter()
                     .map(|s| yaml_serde::Value::String(s.to_string()))
                     .collect()
