@@ -398,7 +398,12 @@ fn gitpod_stores_the_key_with_gp_and_never_shows_it() {
     let log = bin.path().join("gp.log");
     script(
         &bin.path().join("gp"),
-        &format!("#!/bin/sh\necho \"$@\" >> {log}\nif [ \"$1\" = env ] && [ -n \"$2\" ]; then echo \"$2\"; fi\n", log = log.display()),
+        // Records its arguments; `gp env K=V` stores and echoes the pair, `gp env` lists.
+        &format!(
+            "#!/bin/sh\necho \"$@\" >> {log}\nif [ \"$1\" = env ] && [ -n \"$2\" ]; then echo \"$2\" >> {store}; echo \"$2\"; elif [ \"$1\" = env ]; then cat {store} 2>/dev/null || true; fi\n",
+            log = log.display(),
+            store = bin.path().join("gp.store").display()
+        ),
     );
     let before_env = tmp.path().join(".env").exists();
     let out = cruddur(&["init", "--yes"])
@@ -422,6 +427,26 @@ fn gitpod_stores_the_key_with_gp_and_never_shows_it() {
         "{calls}"
     );
     assert_eq!(tmp.path().join(".env").exists(), before_env);
+
+    // A second run finds the key stored and sets nothing again.
+    let again = cruddur(&["init", "--yes"])
+        .dir(tmp.path())
+        .path_first(bin.path())
+        .env("GITPOD_WORKSPACE_ID", "cruddur-abc123")
+        .env("HONEYCOMB_API_KEY", KEY)
+        .run()
+        .expect_code(0);
+    assert!(
+        again.stdout().contains("Nothing to change"),
+        "{}",
+        again.all()
+    );
+    let sets = std::fs::read_to_string(&log)
+        .unwrap()
+        .lines()
+        .filter(|l| l.starts_with("env HONEYCOMB_API_KEY="))
+        .count();
+    assert_eq!(sets, 1);
 }
 
 #[test]
