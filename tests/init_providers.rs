@@ -132,3 +132,27 @@ fn a_missing_rollbar_token_without_a_terminal_names_the_variable() {
     );
     assert_eq!(before, snapshot(tmp.path()));
 }
+
+#[test]
+fn doctor_finds_no_errors_after_init_with_every_provider() {
+    let tmp = copy_fixture("cruddur-week1");
+    let dir = tmp.path();
+    init_all(dir).expect_code(0);
+    // The AWS values init leaves to the user, as they would export them.
+    let out = cruddur(&["doctor", "--offline", "--json"])
+        .dir(dir)
+        .env("AWS_DEFAULT_REGION", "us-east-1")
+        .env("AWS_ACCESS_KEY_ID", "AKIAIOSFODNN7EXAMPLE")
+        .env("AWS_SECRET_ACCESS_KEY", AWS_SECRET)
+        .run();
+    let v: serde_json::Value = serde_json::from_str(&out.stdout()).unwrap();
+    let errors: Vec<_> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    assert_eq!(out.code(), 0, "{}", out.all());
+    assert!(!out.all().contains(AWS_SECRET) && !out.all().contains(KEY));
+}
