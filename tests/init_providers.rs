@@ -39,6 +39,9 @@ fn every_provider_on_every_fixture_is_idempotent_and_compiles() {
         "variants/pyproject",
         "variants/renamed-service",
         "variants/compose-yaml",
+        "variants/anchors",
+        "variants/poetry",
+        "variants/pinned",
     ] {
         let tmp = copy_fixture(fixture);
         let dir = tmp.path();
