@@ -187,7 +187,34 @@ pub fn container_env(project: &Project, process: &dyn Fn(&str) -> Option<String>
             vars,
         });
     }
+    out.problems.extend(unset_warnings(&out.settings));
     out
+}
+
+/// Compose's warning for each unset variable, once, naming every setting it empties.
+fn unset_warnings(settings: &[Setting]) -> Vec<String> {
+    let mut unset: Vec<(&str, Vec<&str>)> = Vec::new();
+    for s in settings.iter().filter(|s| s.raw.is_some()) {
+        for v in s
+            .vars
+            .iter()
+            .filter(|v| v.source == VarSource::Unset && !v.used_default)
+        {
+            match unset.iter_mut().find(|(n, _)| *n == v.name) {
+                Some((_, used_in)) => used_in.push(&s.name),
+                None => unset.push((&v.name, vec![&s.name])),
+            }
+        }
+    }
+    unset
+        .into_iter()
+        .map(|(name, used_in)| {
+            format!(
+                "The \"{name}\" variable is not set. Defaulting to a blank string. (in {})",
+                used_in.join(", ")
+            )
+        })
+        .collect()
 }
 
 fn resolve_value(
@@ -205,12 +232,6 @@ fn resolve_value(
                     continue;
                 }
                 let source = lookup.source(&u.name).1;
-                if source == VarSource::Unset && !u.used_default {
-                    problems.push(format!(
-                        "The \"{}\" variable is not set. Defaulting to a blank string. (in {name})",
-                        u.name
-                    ));
-                }
                 vars.push(VarRef {
                     name: u.name,
                     source,

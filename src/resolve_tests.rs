@@ -207,3 +207,17 @@ fn passthrough_names_copy_the_shell_value() {
         );
     }
 }
+
+#[test]
+fn one_warning_per_unset_variable_naming_every_setting() {
+    let compose = "services:\n  backend-flask:\n    build: ./backend-flask\n    environment:\n      A: \"https://3000-${WS}\"\n      B: \"${WS:-fallback}\"\n      C: \"x-${WS}-${OTHER}\"\n";
+    let (_d, p) = project(compose, None, "");
+    let env = container_env(&p, &shell(&[]));
+    assert_eq!(
+        env.problems,
+        vec![
+            "The \"WS\" variable is not set. Defaulting to a blank string. (in A, C)".to_string(),
+            "The \"OTHER\" variable is not set. Defaulting to a blank string. (in C)".to_string(),
+        ]
+    );
+}
