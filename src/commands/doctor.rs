@@ -137,9 +137,8 @@ fn discovery_finding(e: &DiscoverError, dir: &std::path::Path) -> Finding {
         "compose-missing" => {
             "run doctor in the project root (where docker-compose.yml is), or pass --dir/--file"
         }
-        "compose-invalid" => {
-            "fix the YAML at that line and column (`docker compose config` shows the same error)"
-        }
+        "compose-invalid" if e.line.is_some() => "fix the YAML at that line and column (`docker compose config` shows the same error)",
+        "compose-invalid" => "give the file a `services:` mapping with the backend in it, or point --file at the compose file that has one",
         _ => "pass --service NAME, or give the Flask service a build context holding app.py",
     };
     Finding::new(e.id, e.message.clone())
