@@ -42,7 +42,15 @@ pub fn run(args: DoctorArgs) -> Result<u8> {
             if let Some((text, source)) = &logs {
                 d.add("logs", Category::Logs, Ok(doctor::logs::scan(text, source)));
             }
-            return finish(&args, &d, "the project could not be read", &[]);
+            return finish(
+                &args,
+                &d,
+                &format!(
+                    "cruddur-obs doctor: the project in {} could not be read",
+                    opts.dir.display()
+                ),
+                &[],
+            );
         }
     };
 
