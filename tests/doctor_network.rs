@@ -120,6 +120,54 @@ fn region_mismatch_client_scope_token_and_a_silent_port_are_named_within_the_tim
     }
     assert!(all.contains("post_server_item"), "{all}");
     assert_eq!(code, 1);
+    let region = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["id"] == "honeycomb-region-mismatch")
+        .unwrap();
+    let compose = std::fs::read_to_string(tmp.path().join("docker-compose.yml")).unwrap();
+    let line = compose
+        .lines()
+        .position(|l| l.contains("OTEL_EXPORTER_OTLP_ENDPOINT"))
+        .unwrap()
+        + 1;
+    assert_eq!(
+        (
+            region["file"].as_str(),
+            region["line"].as_u64(),
+            region["fixable"].as_bool()
+        ),
+        (Some("docker-compose.yml"), Some(line as u64), Some(true))
+    );
+    // --fix points the endpoint at the key's region (the compose says US).
+    let mut fix = cruddur(&["doctor", "--fix", "--dry-run", "--timeout", "2"]).dir(tmp.path());
+    for a in [
+        "--endpoint",
+        &here.url,
+        "--honeycomb-api-url",
+        &here.url,
+        "--honeycomb-other-region-url",
+        &other.url,
+        "--rollbar-api-url",
+        &rb.url,
+        "--xray-address",
+        &xray,
+    ] {
+        fix = fix.arg(a);
+    }
+    let out = fix.run();
+    assert!(
+        out.stdout()
+            .contains("+      OTEL_EXPORTER_OTLP_ENDPOINT: \"https://api.eu1.honeycomb.io\""),
+        "{}",
+        out.all()
+    );
+    assert_eq!(
+        std::fs::read_to_string(tmp.path().join("docker-compose.yml")).unwrap(),
+        compose,
+        "--dry-run writes nothing"
+    );
 
     // An endpoint that accepts connections and never answers.
     let silent = fake::honeycomb(KEY, "test-env", fake::Mode::Silent);

@@ -78,7 +78,8 @@ pub fn run(ctx: &Ctx, remote: &RemoteArgs, timeout: Duration, d: &mut Diagnosis)
                 )),
             ),
             Some(Some(report)) => {
-                let found = findings(&report, &d.findings);
+                let mut found = findings(&report, &d.findings);
+                attach_region_fix(&mut found, ctx);
                 d.add(name, Category::Network, Ok(found));
             }
         }
@@ -105,6 +106,42 @@ fn findings(report: &Report, offline: &[Finding]) -> Vec<Finding> {
         }
     }
     out
+}
+
+/// A key that belongs to the other region: point the base endpoint there.
+/// Only a compose OTEL_EXPORTER_OTLP_ENDPOINT on a Honeycomb host is edited.
+fn attach_region_fix(found: &mut [Finding], ctx: &Ctx) {
+    use crate::cli::Region;
+    use crate::compose::edit::EnvOp;
+    let Some(endpoint) = ctx.env.get("OTEL_EXPORTER_OTLP_ENDPOINT") else {
+        return;
+    };
+    let Some(current) = crate::providers::honeycomb::region_of(&endpoint.value) else {
+        return;
+    };
+    let other = if current == Region::Us {
+        Region::Eu
+    } else {
+        Region::Us
+    };
+    for f in found
+        .iter_mut()
+        .filter(|f| f.id == "honeycomb-region-mismatch")
+    {
+        if let crate::resolve::Origin::Compose { file, line } = &endpoint.origin {
+            f.file = Some(file.clone());
+            f.line = *line;
+        }
+        f.fix = format!(
+            "set OTEL_EXPORTER_OTLP_ENDPOINT: \"{}\" (the key belongs to that region)",
+            other.api_url()
+        );
+        f.edits.push(crate::doctor::Fix::Env(vec![EnvOp::Set {
+            name: "OTEL_EXPORTER_OTLP_ENDPOINT".into(),
+            value: other.api_url().into(),
+        }]));
+        f.fixable = true;
+    }
 }
 
 fn fix_for(id: &str) -> &'static str {
