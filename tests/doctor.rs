@@ -748,3 +748,42 @@ fn each_defect_is_named_at_its_place_and_fixable_ones_are_fixed() {
         failures.join("\n")
     );
 }
+
+#[test]
+fn text_output_groups_by_category_with_one_summary_line_and_colour_only_when_asked() {
+    let tmp = copy_fixture("cruddur-week1");
+    let plain = cruddur(&["doctor", "--offline"])
+        .dir(tmp.path())
+        .run()
+        .expect_code(1)
+        .stdout();
+    assert!(
+        !plain.contains('\x1b'),
+        "no colour without a terminal:\n{plain}"
+    );
+    assert!(
+        plain.contains("[✗] Compose environment") && plain.contains("[✓] Backend code"),
+        "{plain}"
+    );
+    assert!(
+        plain.contains("✗ otel-endpoint-missing") && plain.contains("fix:"),
+        "{plain}"
+    );
+    let last: Vec<&str> = plain.trim_end().lines().rev().take(2).collect();
+    assert_eq!(last[0], "! Doctor found issues in 1 category (2 errors, 1 warning). 3 skipped. 3 fixable with `cruddur-obs doctor --fix`.");
+    assert_eq!(last[1], "", "one summary line, set apart");
+    let coloured = cruddur(&["doctor", "--offline", "--color", "always"])
+        .dir(tmp.path())
+        .run()
+        .stdout();
+    assert!(coloured.contains("\x1b["), "--color always colours");
+    let verbose = cruddur(&["doctor", "--offline", "-v"])
+        .dir(tmp.path())
+        .run()
+        .stdout();
+    assert!(
+        verbose.contains("✓ compose_env::names"),
+        "-v lists passed checks:\n{verbose}"
+    );
+    assert!(!plain.contains("compose_env::names"));
+}

@@ -132,13 +132,15 @@ pub fn text(d: &Diagnosis, header: &str, secrets: &[&str], style: &Style) -> Str
     if skipped > 0 {
         summary.push_str(&format!(" {skipped} skipped."));
     }
+    let fixable = d.findings.iter().filter(|f| f.fixable).count();
+    if fixable > 0 {
+        summary.push_str(&format!(
+            " {fixable} fixable with `cruddur-obs doctor --fix`."
+        ));
+    }
     out.push('\n');
     out.push_str(&summary);
     out.push('\n');
-    let fixable = d.findings.iter().filter(|f| f.fixable).count();
-    if fixable > 0 {
-        out.push_str(&format!("{fixable} of them can be repaired with `cruddur-obs doctor --fix` (add --dry-run to see the diff first).\n"));
-    }
     out
 }
 
