@@ -6,27 +6,70 @@ use crate::project::{Project, RequirementsKind};
 use crate::python::requirements::{self, Requirement};
 use anyhow::{anyhow, Result};
 
-/// Every requirement the backend declares: its requirements.txt with `-r`
-/// includes, or its pyproject.toml dependencies.
-pub fn declared_packages(project: &Project) -> Vec<Requirement> {
-    let Some(req) = &project.backend.requirements else {
-        return Vec::new();
-    };
-    let text = req.file.text.as_deref().unwrap_or_default();
-    match req.kind {
-        RequirementsKind::Txt => std::iter::once(text)
-            .chain(req.includes.iter().filter_map(|i| i.text.as_deref()))
-            .flat_map(|t| requirements::parse_requirements_txt(t).requirements)
-            .collect(),
-        RequirementsKind::Pyproject => requirements::parse_pyproject(text)
-            .map(|d| d.requirements)
-            .unwrap_or_default(),
+/// A requirement the backend declares, with the file it is written in
+/// (requirements.txt, a `-r` include, or pyproject.toml).
+pub struct Declared {
+    pub file: String,
+    pub req: Requirement,
+}
+
+impl Declared {
+    pub fn location(&self) -> String {
+        format!("{}:{}", self.file, self.req.line)
+    }
+
+    /// `opentelemetry-sdk==1.24.0 (backend-flask/requirements.txt:3)`
+    pub fn quoted(&self) -> String {
+        format!(
+            "{}{} ({})",
+            self.req.name,
+            self.req.specifier,
+            self.location()
+        )
     }
 }
 
-pub fn has_package(declared: &[Requirement], name: &str) -> bool {
+/// Every requirement the backend declares: its requirements.txt with `-r`
+/// includes, or its pyproject.toml dependencies.
+pub fn declared(project: &Project) -> Vec<Declared> {
+    let Some(req) = &project.backend.requirements else {
+        return Vec::new();
+    };
+    let with_file = |file: &std::path::Path, reqs: Vec<Requirement>| {
+        let file = project.display(file);
+        reqs.into_iter()
+            .map(move |req| Declared {
+                file: file.clone(),
+                req,
+            })
+            .collect::<Vec<_>>()
+    };
+    let text = req.file.text.as_deref().unwrap_or_default();
+    match req.kind {
+        RequirementsKind::Txt => {
+            let mut out = with_file(
+                &req.file.path,
+                requirements::parse_requirements_txt(text).requirements,
+            );
+            for inc in &req.includes {
+                let parsed =
+                    requirements::parse_requirements_txt(inc.text.as_deref().unwrap_or_default());
+                out.extend(with_file(&inc.path, parsed.requirements));
+            }
+            out
+        }
+        RequirementsKind::Pyproject => with_file(
+            &req.file.path,
+            requirements::parse_pyproject(text)
+                .map(|d| d.requirements)
+                .unwrap_or_default(),
+        ),
+    }
+}
+
+pub fn has_package(declared: &[Declared], name: &str) -> bool {
     let n = requirements::normalize_name(name);
-    declared.iter().any(|r| r.normalized == n)
+    declared.iter().any(|d| d.req.normalized == n)
 }
 
 /// Plans adding the missing ones of `packages`; returns those it added.
@@ -39,7 +82,7 @@ pub fn add_packages(
     let Some(req) = &project.backend.requirements else {
         return Ok(None);
     };
-    let declared = declared_packages(project);
+    let declared = declared(project);
     let missing: Vec<&str> = packages
         .iter()
         .copied()

@@ -88,7 +88,7 @@ pub(super) fn wire_protocol(ctx: &Ctx) -> Option<String> {
 }
 
 pub fn protocol(ctx: &Ctx) -> Vec<Finding> {
-    let declared = crate::steps::declared_packages(ctx.project);
+    let declared = crate::steps::declared(ctx.project);
     let has = |p: &str| {
         crate::steps::has_package(&declared, p)
             || crate::steps::has_package(&declared, "opentelemetry-exporter-otlp")

@@ -1,67 +1,10 @@
-//! What the backend declares, with the file each requirement is written in
-//! (`steps::declared_packages` flattens `-r` includes and loses that), and
-//! the little version arithmetic the checks need.
+//! How the checks look up what the backend declares
+//! (`steps::declared`), and the little version arithmetic they need.
 
-use crate::project::{Project, RequirementsKind};
-use crate::python::requirements::{self, normalize_name, Requirement};
+use crate::project::Project;
+use crate::python::requirements::normalize_name;
+pub(crate) use crate::steps::{declared, Declared};
 use std::cmp::Ordering;
-
-pub(crate) struct Declared {
-    pub file: String,
-    pub req: Requirement,
-}
-
-impl Declared {
-    pub fn location(&self) -> String {
-        format!("{}:{}", self.file, self.req.line)
-    }
-
-    /// `opentelemetry-sdk==1.24.0 (backend-flask/requirements.txt:3)`
-    pub fn quoted(&self) -> String {
-        format!(
-            "{}{} ({})",
-            self.req.name,
-            self.req.specifier,
-            self.location()
-        )
-    }
-}
-
-pub(crate) fn declared(project: &Project) -> Vec<Declared> {
-    let Some(req) = &project.backend.requirements else {
-        return Vec::new();
-    };
-    let text = req.file.text.as_deref().unwrap_or_default();
-    let with_file = |file: &std::path::Path, reqs: Vec<Requirement>| {
-        let file = project.display(file);
-        reqs.into_iter()
-            .map(move |req| Declared {
-                file: file.clone(),
-                req,
-            })
-            .collect::<Vec<_>>()
-    };
-    match req.kind {
-        RequirementsKind::Txt => {
-            let mut out = with_file(
-                &req.file.path,
-                requirements::parse_requirements_txt(text).requirements,
-            );
-            for inc in &req.includes {
-                let parsed =
-                    requirements::parse_requirements_txt(inc.text.as_deref().unwrap_or_default());
-                out.extend(with_file(&inc.path, parsed.requirements));
-            }
-            out
-        }
-        RequirementsKind::Pyproject => with_file(
-            &req.file.path,
-            requirements::parse_pyproject(text)
-                .map(|d| d.requirements)
-                .unwrap_or_default(),
-        ),
-    }
-}
 
 pub(crate) fn find<'a>(declared: &'a [Declared], name: &str) -> Option<&'a Declared> {
     let n = normalize_name(name);
