@@ -275,11 +275,7 @@ pub fn fix_headers(
             problems.push("removed quotes/colons the SDK rejects".into());
         }
         match k.as_str() {
-            "x-honeycomb-team"
-            | "x-honeycomb-key"
-            | "x-honeycomb-api-key"
-            | "authorization"
-            | "x-honeycomb-apikey" => {
+            name if TEAM_HEADERS.contains(&name) => {
                 if k != "x-honeycomb-team" {
                     problems.push(format!("header name {k} → x-honeycomb-team"));
                 }
@@ -320,10 +316,45 @@ pub fn fix_headers(
 }
 
 /// A literal Honeycomb key written into the headers value, if any.
+/// Only the key's header counts: `x-honeycomb-dataset=foo` is no key.
 pub fn literal_key_in_headers(value: &str) -> Option<String> {
     value.split(',').find_map(|entry| {
-        let (_, v) = entry.split_once('=').or_else(|| entry.split_once(':'))?;
+        let (k, v) = entry.split_once('=').or_else(|| entry.split_once(':'))?;
+        let k = k.trim().trim_matches(['"', '\'']).to_ascii_lowercase();
         let v = v.trim().trim_matches(['"', '\'']);
-        (!v.is_empty() && !v.starts_with('$')).then(|| v.to_string())
+        (TEAM_HEADERS.contains(&k.as_str()) && !v.is_empty() && !v.starts_with('$'))
+            .then(|| v.to_string())
     })
+}
+
+/// The key's header, and the names people write instead of it.
+const TEAM_HEADERS: [&str; 5] = [
+    "x-honeycomb-team",
+    "x-honeycomb-key",
+    "x-honeycomb-api-key",
+    "authorization",
+    "x-honeycomb-apikey",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_literal_key_is_taken_only_from_the_key_header() {
+        assert_eq!(
+            literal_key_in_headers(
+                "x-honeycomb-team=${HONEYCOMB_API_KEY},x-honeycomb-dataset=cruddur"
+            ),
+            None
+        );
+        assert_eq!(
+            literal_key_in_headers("x-honeycomb-dataset=cruddur,x-honeycomb-team=abc123"),
+            Some("abc123".into())
+        );
+        assert_eq!(
+            literal_key_in_headers("\"X-Honeycomb-Api-Key: abc123\""),
+            Some("abc123".into())
+        );
+    }
 }
