@@ -179,12 +179,7 @@ fn read_logs(args: &DoctorArgs) -> Result<Option<(String, String)>> {
 
 fn secret_values(project: &Project) -> Vec<String> {
     let mut out = Vec::new();
-    for name in [
-        "HONEYCOMB_API_KEY",
-        "ROLLBAR_ACCESS_TOKEN",
-        "AWS_SECRET_ACCESS_KEY",
-        "AWS_SESSION_TOKEN",
-    ] {
+    for name in crate::secrets::SECRET_VARS {
         out.extend(crate::secrets::dotenv_value(&project.dotenv, name));
         out.extend(std::env::var(name).ok().filter(|v| v.len() >= 8));
     }

@@ -174,12 +174,7 @@ fn secret_values(env: &ContainerEnv, exporter: &Exporter) -> Vec<String> {
         .filter(|h| h.name == "x-honeycomb-team")
         .map(|h| h.value.clone())
         .collect();
-    for name in [
-        "ROLLBAR_ACCESS_TOKEN",
-        "AWS_SECRET_ACCESS_KEY",
-        "HONEYCOMB_API_KEY",
-        "AWS_SESSION_TOKEN",
-    ] {
+    for name in crate::secrets::SECRET_VARS {
         out.extend(env.value(name).map(str::to_string));
     }
     out.retain(|s| !s.is_empty());
