@@ -7,7 +7,6 @@ pub mod dotenv;
 pub mod edit;
 pub mod interpolate;
 
-use crate::fsutil;
 use anyhow::Result;
 use std::path::{Path, PathBuf};
 use yaml_serde::Value;
@@ -54,11 +53,6 @@ pub struct EnvVar {
 }
 
 impl ComposeFile {
-    pub fn load(path: &Path) -> Result<ComposeFile> {
-        let text = fsutil::read_text(path)?;
-        Self::parse(path, text).map_err(anyhow::Error::new)
-    }
-
     pub fn parse(path: &Path, text: String) -> Result<ComposeFile, ComposeError> {
         let shown = path.display();
         let mut value: Value = yaml_serde::from_str(&text).map_err(|e| {
