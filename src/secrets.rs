@@ -11,7 +11,12 @@ use std::path::Path;
 use std::process::{Command, Stdio};
 
 /// Variables whose values are secrets wherever they appear in output.
-pub const SECRET_VARS: [&str; 4] = ["HONEYCOMB_API_KEY", "ROLLBAR_ACCESS_TOKEN", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"];
+pub const SECRET_VARS: [&str; 4] = [
+    "HONEYCOMB_API_KEY",
+    "ROLLBAR_ACCESS_TOKEN",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+];
 
 /// Where init stores a secret.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
