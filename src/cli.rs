@@ -3,6 +3,8 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+pub use crate::otlp::Protocol;
+
 #[derive(Parser, Debug)]
 #[command(
     name = "cruddur-obs",
@@ -126,14 +128,6 @@ pub enum Target {
     Xray,
 }
 
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Protocol {
-    #[value(name = "http/protobuf")]
-    HttpProtobuf,
-    #[value(name = "http/json")]
-    HttpJson,
-}
-
 #[derive(Args, Debug, Clone)]
 pub struct ProjectArgs {
     /// Project directory (where docker-compose.yml lives).
@@ -156,7 +150,7 @@ pub struct InitArgs {
     pub provider: Vec<crate::providers::setup::ProviderId>,
     /// Honeycomb region: the API host the OTLP endpoint points at.
     #[arg(long, value_enum)]
-    pub region: Option<Region>,
+    pub region: Option<crate::providers::honeycomb::Region>,
     /// Dataset name for the traces (OTEL_SERVICE_NAME); default: the compose service name.
     #[arg(long)]
     pub service_name: Option<String>,
@@ -178,21 +172,6 @@ pub struct InitArgs {
     /// Never prompt; fail naming the flag when an answer is missing.
     #[arg(long)]
     pub no_input: bool,
-}
-
-#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Region {
-    Us,
-    Eu,
-}
-
-impl Region {
-    pub fn api_url(self) -> &'static str {
-        match self {
-            Region::Us => "https://api.honeycomb.io",
-            Region::Eu => "https://api.eu1.honeycomb.io",
-        }
-    }
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]

@@ -13,6 +13,15 @@ use opentelemetry_proto::tonic::trace::v1::{ResourceSpans, ScopeSpans, Span, Sta
 use prost::Message;
 use serde_json::{json, Map, Value};
 
+/// How a test trace is encoded on the wire (OTLP over HTTP).
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Protocol {
+    #[value(name = "http/protobuf")]
+    HttpProtobuf,
+    #[value(name = "http/json")]
+    HttpJson,
+}
+
 pub const ROOT_SPAN_NAME: &str = "cruddur-obs test span";
 pub const CHILD_SPAN_NAME: &str = "cruddur-obs child span";
 const SDK_NAME: &str = "cruddur-obs";

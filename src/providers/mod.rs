@@ -1,12 +1,11 @@
-//! One module per backend the tool sets up. A provider owns its environment
-//! variables, Python packages and code snippet.
+//! One folder per vendor the tool sets up: `setup.rs` is what init writes
+//! (variables, packages, code), `api.rs` the vendor's API and what its answers
+//! mean. `setup` here is the registry init walks; `env_names` the variable
+//! names every provider reads, for spotting typos.
 
 pub mod cloudwatch;
 pub mod env_names;
 pub mod honeycomb;
-pub mod honeycomb_api;
 pub mod rollbar;
-pub mod rollbar_setup;
 pub mod setup;
 pub mod xray;
-pub mod xray_setup;

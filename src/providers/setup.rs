@@ -33,10 +33,10 @@ impl ProviderId {
 
     pub fn spec(self) -> &'static Spec {
         match self {
-            ProviderId::Honeycomb => &super::honeycomb::SPEC,
-            ProviderId::Rollbar => &super::rollbar_setup::SPEC,
-            ProviderId::Xray => &super::xray_setup::SPEC,
-            ProviderId::Cloudwatch => &super::cloudwatch::SPEC,
+            ProviderId::Honeycomb => &super::honeycomb::setup::SPEC,
+            ProviderId::Rollbar => &super::rollbar::setup::SPEC,
+            ProviderId::Xray => &super::xray::setup::SPEC,
+            ProviderId::Cloudwatch => &super::cloudwatch::setup::SPEC,
         }
     }
 }

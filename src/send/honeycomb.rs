@@ -2,11 +2,12 @@
 //! post one two-span trace, and read the answer.
 
 use super::Report;
-use crate::cli::{Protocol, Region};
 use crate::http::{Http, NetError, Request, Response};
+use crate::otlp::Protocol;
 use crate::otlp::{ExportAnswer, TestTrace};
+use crate::providers::honeycomb::api::{self as honeycomb_api, AuthInfo, TraceRef};
 use crate::providers::honeycomb::region_of;
-use crate::providers::honeycomb_api::{self, AuthInfo, TraceRef};
+use crate::providers::honeycomb::Region;
 use crate::resolve::Header;
 use std::time::Instant;
 

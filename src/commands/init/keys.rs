@@ -1,8 +1,9 @@
 //! Where init's secrets come from: the Honeycomb key, provider secrets, their store, the region.
 
-use crate::cli::{InitArgs, Persist, Region};
+use crate::cli::{InitArgs, Persist};
 use crate::project::Project;
 use crate::prompt::Interaction;
+use crate::providers::honeycomb::Region;
 use crate::providers::honeycomb::{self, KeyKind};
 use crate::providers::setup::SecretSpec;
 use crate::secrets::{self, Store};

@@ -4,8 +4,9 @@ use crate::compose::add_service::add_service;
 use crate::compose::edit::apply_env_ops;
 use crate::edit::Plan;
 use crate::project::Project;
+use crate::providers::rollbar::setup as rollbar_setup;
 use crate::providers::setup::ProviderId;
-use crate::providers::{rollbar_setup, xray_setup};
+use crate::providers::xray::setup as xray_setup;
 use crate::python::instrument;
 use anyhow::Result;
 

@@ -2,9 +2,10 @@
 //! Rollbar item, the X-Ray daemon. They run concurrently, each bounded by its
 //! own timeout; one that does not finish is "could not check", never a pass.
 
-use crate::cli::{Protocol, RemoteArgs};
+use crate::cli::RemoteArgs;
 use crate::doctor::{catalogue, Category, Ctx, Diagnosis, Finding};
 use crate::http::Http;
+use crate::otlp::Protocol;
 use crate::send::{self, Report};
 use std::time::Duration;
 
@@ -111,8 +112,8 @@ fn findings(report: &Report, offline: &[Finding]) -> Vec<Finding> {
 /// A key that belongs to the other region: point the base endpoint there.
 /// Only a compose OTEL_EXPORTER_OTLP_ENDPOINT on a Honeycomb host is edited.
 fn attach_region_fix(found: &mut [Finding], ctx: &Ctx) {
-    use crate::cli::Region;
     use crate::compose::edit::EnvOp;
+    use crate::providers::honeycomb::Region;
     let Some(endpoint) = ctx.env.get("OTEL_EXPORTER_OTLP_ENDPOINT") else {
         return;
     };

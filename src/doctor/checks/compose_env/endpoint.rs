@@ -57,7 +57,7 @@ pub fn endpoint(ctx: &Ctx) -> Vec<Finding> {
         let (file, line) = base
             .map(|s| place(ctx, s))
             .unwrap_or_else(|| service_place(ctx));
-        let url = crate::cli::Region::Us.api_url();
+        let url = crate::providers::honeycomb::Region::Us.api_url();
         return vec![Finding::new("otel-endpoint-missing", format!("`{}` sets no OTLP endpoint", ctx.project.backend.service))
             .at(file, line)
             .evidence(format!("neither {ENDPOINT} nor {TRACES_ENDPOINT} has a value: the SDK sends to http://localhost:4318, inside the container itself"))

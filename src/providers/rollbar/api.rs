@@ -286,5 +286,5 @@ pub fn occurrence_link(uuid: &str) -> String {
 }
 
 #[cfg(test)]
-#[path = "rollbar_tests.rs"]
+#[path = "api_tests.rs"]
 mod tests;

@@ -1,6 +1,6 @@
 //! Honeycomb's key check (`GET /1/auth`) and the trace link built from it.
 
-use crate::cli::Region;
+use super::Region;
 use serde_json::Value;
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -2,7 +2,7 @@
 //! the app exists, variables pointing at an `xray-daemon` compose service,
 //! and that service itself.
 
-use super::setup::{aws_passthrough, Setup, Spec};
+use crate::providers::setup::{aws_passthrough, Setup, Spec};
 use crate::python::analysis::Module;
 use crate::python::instrument::{ImportSpec, Snippet, StatementSpec};
 

@@ -1,7 +1,7 @@
 //! Honeycomb through OpenTelemetry: the variables, packages and code init
 //! writes, and the facts about keys and endpoints that every command shares.
 
-use crate::cli::Region;
+use super::Region;
 use crate::compose::edit::EnvOp;
 use crate::compose::EnvVar;
 
@@ -17,7 +17,7 @@ pub const PACKAGES: &[&str] = &[
 
 /// Honeycomb's part of init; its variables depend on the key and region, so
 /// init plans them with `EnvPlan` instead of `variables`.
-pub static SPEC: super::setup::Spec = super::setup::Spec {
+pub static SPEC: crate::providers::setup::Spec = crate::providers::setup::Spec {
     packages: PACKAGES,
     snippet: &crate::python::instrument::HONEYCOMB,
     variables: |_| Vec::new(),
@@ -122,7 +122,7 @@ impl EnvPlan<'_> {
         let mut ops = Vec::new();
         let mut renamed: Vec<(String, &EnvVar)> = Vec::new();
         for var in self.current {
-            if let Some(want) = super::env_names::intended(&var.name) {
+            if let Some(want) = crate::providers::env_names::intended(&var.name) {
                 if self.get(want).is_none() && !renamed.iter().any(|(n, _)| n == want) {
                     ops.push((
                         EnvOp::Rename {

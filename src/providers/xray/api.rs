@@ -314,5 +314,5 @@ pub fn parse_datagram(bytes: &[u8]) -> Result<Value, String> {
 }
 
 #[cfg(test)]
-#[path = "xray_tests.rs"]
+#[path = "api_tests.rs"]
 mod tests;

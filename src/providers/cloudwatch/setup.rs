@@ -1,7 +1,7 @@
 //! CloudWatch Logs through watchtower: a logger whose handler ships records
 //! to the `cruddur` log group, using the AWS variables passed through.
 
-use super::setup::{aws_passthrough, Setup, Spec};
+use crate::providers::setup::{aws_passthrough, Setup, Spec};
 use crate::python::analysis::Module;
 use crate::python::instrument::{ImportSpec, Snippet, StatementSpec};
 

@@ -2,7 +2,7 @@
 //! (works on Flask ≥ 2.3, where `before_first_request` is gone) and reporting
 //! through the `got_request_exception` signal (needs blinker).
 
-use super::setup::{SecretSpec, Setup, Spec};
+use crate::providers::setup::{SecretSpec, Setup, Spec};
 use crate::python::analysis::Module;
 use crate::python::instrument::{ImportSpec, Snippet, StatementSpec};
 
