@@ -130,15 +130,26 @@ pub enum Target {
 
 #[derive(Args, Debug, Clone)]
 pub struct ProjectArgs {
-    /// Project directory (where docker-compose.yml lives).
-    #[arg(long, short = 'C', default_value = ".")]
-    pub dir: PathBuf,
-    /// Compose file, when it is not one of the standard names.
-    #[arg(long, short = 'f')]
-    pub file: Option<PathBuf>,
+    /// Project directory (default: the current directory or the nearest parent with a compose file).
+    #[arg(long, short = 'C')]
+    pub dir: Option<PathBuf>,
+    /// Compose file(s), as `docker compose -f` (repeatable; later files override earlier ones).
+    #[arg(long = "file", short = 'f')]
+    pub files: Vec<PathBuf>,
     /// The backend service in the compose file (default: the one that builds a Flask app).
     #[arg(long)]
     pub service: Option<String>,
+}
+
+impl ProjectArgs {
+    pub fn discover_options(&self) -> crate::project::DiscoverOptions {
+        crate::project::DiscoverOptions {
+            dir: self.dir.clone().unwrap_or_else(|| PathBuf::from(".")),
+            files: self.files.clone(),
+            service: self.service.clone(),
+            walk_up: self.dir.is_none() && self.files.is_empty(),
+        }
+    }
 }
 
 #[derive(Args, Debug)]

@@ -17,11 +17,7 @@ pub fn run(args: SendArgs) -> Result<u8> {
         bail!("--timeout must be a positive number of seconds");
     }
     let timeout = Duration::from_secs_f64(args.timeout);
-    let opts = project::DiscoverOptions {
-        dir: args.project.dir.clone(),
-        file: args.project.file.clone(),
-        service: args.project.service.clone(),
-    };
+    let opts = args.project.discover_options();
     let project = project::discover(&opts).context(
         "cannot find the backend's configuration (run `cruddur-obs init` to set a project up)",
     )?;

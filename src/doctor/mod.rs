@@ -105,7 +105,7 @@ impl<'a> Ctx<'a> {
     }
 
     pub fn compose_display(&self) -> String {
-        self.project.display(&self.project.compose.path)
+        self.project.compose.display(0)
     }
 
     pub fn app(&self) -> Option<&PyModule> {

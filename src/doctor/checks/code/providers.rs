@@ -4,7 +4,7 @@
 use super::facts::{last, Code, Mod};
 use crate::compose::{dotenv, scalar_text, Service};
 use crate::doctor::checks::deps::declared::{self, flask_may_be_2_3};
-use crate::doctor::checks::deps::image::{env_value, key_line, Image};
+use crate::doctor::checks::deps::image::{env_value, Image};
 use crate::doctor::{Ctx, Finding};
 use crate::python::analysis::Call;
 use yaml_serde::Value;
@@ -81,10 +81,10 @@ fn daemons<'a>(ctx: &'a Ctx) -> Vec<Service<'a>> {
         .compose
         .all_services()
         .into_iter()
-        .filter(|s| s.name != ctx.project.backend.service)
+        .filter(|s| s.name() != ctx.project.backend.service)
         .filter(|s| {
             s.image().is_some_and(|i| i.contains("aws-xray-daemon"))
-                || s.name.to_ascii_lowercase().contains("xray")
+                || s.name().to_ascii_lowercase().contains("xray")
         })
         .collect()
 }
@@ -131,8 +131,6 @@ pub fn xray(ctx: &Ctx) -> Vec<Finding> {
 /// not a flag; the official image's ENTRYPOINT is `/xray` with flags, so
 /// `command:` words are appended to those.
 fn daemon_findings(ctx: &Ctx, svc: &Service) -> Vec<Finding> {
-    let compose = &ctx.project.compose;
-    let file = ctx.compose_display();
     let official = svc
         .image()
         .is_some_and(|i| i.contains("amazon/aws-xray-daemon"))
@@ -155,7 +153,7 @@ fn daemon_findings(ctx: &Ctx, svc: &Service) -> Vec<Finding> {
         (&words[..], &[])
     };
     let mut out = Vec::new();
-    let command_line = key_line(&compose.text, &svc.name, "command");
+    let (file, command_line) = svc.key_location("command");
     if one_word || ignored.len() > 1 {
         let why = if one_word {
             "is one argv word".to_string()
@@ -165,10 +163,10 @@ fn daemon_findings(ctx: &Ctx, svc: &Service) -> Vec<Finding> {
         out.push(
             Finding::new(
                 "xray-daemon-command-ignored",
-                format!("the {} service's command {why}: its flags are ignored", svc.name),
+                format!("the {} service's command {why}: its flags are ignored", svc.name()),
             )
-            .at(file.clone(), command_line.or_else(|| svc.line()))
-            .evidence(format!("{}: command: {:?}; ignored: {}", svc.name, words, ignored.join(" ")))
+            .at(file, command_line)
+            .evidence(format!("{}: command: {:?}; ignored: {}", svc.name(), words, ignored.join(" ")))
             .fix("write each flag as its own item and leave out the program name, which the image's entrypoint already runs: `command: [\"-o\", \"-b\", \"xray-daemon:2000\"]`"),
         );
     }
@@ -188,16 +186,16 @@ fn daemon_findings(ctx: &Ctx, svc: &Service) -> Vec<Finding> {
     out.push(
         Finding::new(
             "xray-daemon-region-missing",
-            format!("the {} service has no region: the daemon exits at start", svc.name),
+            format!("the {} service has no region: the daemon exits at start", svc.name()),
         )
-        .at(file, svc.line())
+        .at(ctx.project.compose.display(svc.place().0), svc.line())
         .evidence(format!(
             "{}: no AWS_REGION in its environment and no -n/--region flag the daemon reads",
-            svc.name
+            svc.name()
         ))
         .fix(format!(
             "add `AWS_REGION: \"${{AWS_DEFAULT_REGION}}\"` (or your region, e.g. us-east-1) to the {} service's environment",
-            svc.name
+            svc.name()
         )),
     );
     out

@@ -4,7 +4,6 @@
 
 use crate::compose::scalar_text;
 use crate::doctor::Ctx;
-use std::str::FromStr;
 use yaml_serde::Value;
 
 /// One Dockerfile instruction with continuations and heredocs joined.
@@ -146,11 +145,12 @@ impl Launch {
                 Value::Sequence(items) => items.iter().map(scalar_text).collect(),
                 _ => return None,
             };
+            let (file, line) = svc.as_ref()?.key_location(key);
             Some(Cmd {
                 words: split_words(&raw),
                 text: format!("{key}: {}", raw.join(" ")),
-                file: ctx.compose_display(),
-                line: key_line(&compose.text, &ctx.project.backend.service, key),
+                file,
+                line,
             })
         };
         let compose_entry = from_compose("entrypoint");
@@ -186,18 +186,6 @@ pub(crate) fn env_value(ctx: &Ctx, image: Option<&Image>, name: &str) -> Option<
     let image = image?;
     let (value, line) = image.env(name)?;
     Some((value.to_string(), format!("{}:{line}", image.display)))
-}
-
-/// 1-based line of `key:` inside a compose service.
-pub(crate) fn key_line(text: &str, service: &str, key: &str) -> Option<usize> {
-    let doc = yaml_edit::Document::from_str(text).ok()?;
-    let svc = doc
-        .as_mapping()?
-        .get_mapping("services")?
-        .get_mapping(service)?;
-    let entry = svc.find_entry_by_key(key)?;
-    let start = entry.key_node()?.byte_range().start as usize;
-    Some(crate::fsutil::line_of(text, start))
 }
 
 /// Joins `\` continuations (or the `# escape=` character), drops comment

@@ -263,10 +263,10 @@ pub fn aws(ctx: &Ctx) -> Vec<Finding> {
             missing.insert(0, "AWS_DEFAULT_REGION (or AWS_REGION)");
         }
         if !missing.is_empty() {
-            out.push(Finding::new("aws-credentials-missing", format!("CloudWatch Logs is used but `{}` gets no {}", svc.name, missing.join(", ")))
+            out.push(Finding::new("aws-credentials-missing", format!("CloudWatch Logs is used but `{}` gets no {}", svc.name(), missing.join(", ")))
                 .at(file.clone(), svc.line())
-                .evidence(format!("{module}:{l} imports watchtower; missing or empty in `{}`: {}", svc.name, missing.join(", ")))
-                .fix(format!("add {} to the environment of `{}` as `${{VAR}}` references, with the values in .env", missing.join(", "), svc.name)));
+                .evidence(format!("{module}:{l} imports watchtower; missing or empty in `{}`: {}", svc.name(), missing.join(", ")))
+                .fix(format!("add {} to the environment of `{}` as `${{VAR}}` references, with the values in .env", missing.join(", "), svc.name())));
         }
     }
     let Some((module, l)) = imports(ctx, "aws_xray_sdk") else {
@@ -282,10 +282,10 @@ pub fn aws(ctx: &Ctx) -> Vec<Finding> {
             .filter(|n| !env.iter().any(|(k, v)| k == n && !v.trim().is_empty()))
             .collect();
         if !missing.is_empty() {
-            out.push(Finding::new("aws-credentials-missing", format!("the X-Ray daemon `{}` has no AWS credentials: it cannot upload traces", svc.name))
+            out.push(Finding::new("aws-credentials-missing", format!("the X-Ray daemon `{}` has no AWS credentials: it cannot upload traces", svc.name()))
                 .at(file.clone(), svc.line())
-                .evidence(format!("{module}:{l} imports aws_xray_sdk; missing or empty in `{}`: {}", svc.name, missing.join(", ")))
-                .fix(format!("add {} to the environment of `{}` as `${{VAR}}` references, with the values in .env", missing.join(", "), svc.name)));
+                .evidence(format!("{module}:{l} imports aws_xray_sdk; missing or empty in `{}`: {}", svc.name(), missing.join(", ")))
+                .fix(format!("add {} to the environment of `{}` as `${{VAR}}` references, with the values in .env", missing.join(", "), svc.name())));
         }
     }
     out
