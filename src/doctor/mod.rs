@@ -12,18 +12,12 @@ pub mod render;
 pub mod testkit;
 
 use crate::project::Project;
-use crate::python::analysis::Module;
 use crate::resolve::{self, ContainerEnv, Exporter, Overrides};
+pub use crate::usage::code::{Code, PyModule};
+use crate::usage::image::Image;
+use crate::usage::launch::Launch;
+use crate::usage::{Facts, Usage};
 pub use finding::{Category, Finding, Fix, Severity};
-use std::path::PathBuf;
-
-/// A parsed Python module of the backend.
-pub struct PyModule {
-    pub path: PathBuf,
-    /// Path as shown, relative to the project.
-    pub display: String,
-    pub module: Module,
-}
 
 /// Everything checks read: the project and what is derived from it once.
 pub struct Ctx<'a> {
@@ -33,20 +27,11 @@ pub struct Ctx<'a> {
     pub process: &'a dyn Fn(&str) -> Option<String>,
     /// Variables `gp env` stores, inside a Gitpod workspace with `gp` on PATH.
     pub gp_env: Option<Vec<(String, String)>>,
-    /// Backend modules that use OpenTelemetry, Rollbar, X-Ray or watchtower,
-    /// plus the app module.
-    pub modules: Vec<PyModule>,
-    /// Modules that could not be parsed: (display path, message).
-    pub unparsable: Vec<(String, String)>,
+    /// The backend's running code, image, launch command and active SDKs.
+    pub facts: Facts,
+    /// What the backend's requirements declare.
+    pub declared: Vec<crate::steps::Declared>,
 }
-
-const WATCHED_IMPORTS: [&str; 5] = [
-    "opentelemetry",
-    "rollbar",
-    "aws_xray_sdk",
-    "watchtower",
-    "flask",
-];
 
 impl<'a> Ctx<'a> {
     pub fn new(project: &'a Project, process: &'a dyn Fn(&str) -> Option<String>) -> Ctx<'a> {
@@ -56,51 +41,15 @@ impl<'a> Ctx<'a> {
             (Some(gp), true) => crate::secrets::gp_env_list(gp).ok(),
             _ => None,
         };
-        let mut modules = Vec::new();
-        let mut unparsable = Vec::new();
-        for path in &project.backend.modules {
-            let Ok(text) = std::fs::read_to_string(path) else {
-                continue;
-            };
-            let is_app = project
-                .backend
-                .app
-                .as_ref()
-                .is_some_and(|a| &a.path == path);
-            // Cheap text filter first; the parser decides what really counts.
-            if !is_app && !WATCHED_IMPORTS.iter().any(|w| text.contains(w)) {
-                continue;
-            }
-            let display = project.display(path);
-            match Module::parse(&text) {
-                Ok(module) => {
-                    let uses = module.imports().iter().any(|i| {
-                        WATCHED_IMPORTS
-                            .iter()
-                            .any(|w| i.module == *w || i.module.starts_with(&format!("{w}.")))
-                    });
-                    if uses || is_app {
-                        modules.push(PyModule {
-                            path: path.clone(),
-                            display,
-                            module,
-                        });
-                    }
-                }
-                Err(e) => unparsable.push((
-                    display,
-                    format!("line {}, column {}: {}", e.line, e.column, e.message),
-                )),
-            }
-        }
+        let facts = Facts::build(project, &env);
         Ctx {
+            declared: crate::steps::declared(project),
             project,
             env,
             exporter,
             process,
             gp_env,
-            modules,
-            unparsable,
+            facts,
         }
     }
 
@@ -108,9 +57,24 @@ impl<'a> Ctx<'a> {
         self.project.compose.display(0)
     }
 
+    pub fn code(&self) -> &Code {
+        &self.facts.code
+    }
+
     pub fn app(&self) -> Option<&PyModule> {
-        let app = self.project.backend.app.as_ref()?;
-        self.modules.iter().find(|m| m.path == app.path)
+        self.facts.code.app()
+    }
+
+    pub fn image(&self) -> Option<&Image> {
+        self.facts.image.as_ref()
+    }
+
+    pub fn launch(&self) -> &Launch {
+        &self.facts.launch
+    }
+
+    pub fn usage(&self) -> &Usage {
+        &self.facts.usage
     }
 }
 
@@ -217,13 +181,5 @@ pub fn diagnose_offline(ctx: &Ctx) -> Diagnosis {
         d.add(check.name, check.category, outcome);
     }
     std::panic::set_hook(previous);
-    // Code checks cannot speak for a module they could not read.
-    for (module, why) in &ctx.unparsable {
-        d.add(
-            "code::syntax",
-            Category::Code,
-            Err(format!("{module} could not be parsed as Python ({why})")),
-        );
-    }
     d
 }

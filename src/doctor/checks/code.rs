@@ -1,4 +1,4 @@
-//! Backend code. Every check reads the syntax trees of `ctx.modules`, so
+//! Backend code. Every check reads the syntax trees of `ctx.code().mods`, so
 //! commented-out or quoted code never counts, and setup split into helper
 //! modules counts wherever it is.
 

@@ -342,6 +342,6 @@ fn an_unparsable_module_is_left_to_could_not_check() {
     let tp = ok_project_with(APP, |t| format!("{t}\ndef broken(:\n"));
     let shell = |_: &str| None;
     let ctx = crate::doctor::Ctx::new(&tp.project, &shell);
-    assert_eq!(ctx.unparsable.len(), 1);
+    assert_eq!(ctx.code().broken.len(), 1);
     assert_eq!(ids(&tp), Vec::<&str>::new());
 }

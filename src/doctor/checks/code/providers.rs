@@ -1,19 +1,19 @@
 //! Rollbar, X-Ray and CloudWatch Logs (watchtower) in the backend code, and
 //! the X-Ray daemon the code sends to.
 
-use super::facts::{last, Code, Mod};
+use super::facts::{last, Mod, Place};
 use crate::compose::{dotenv, scalar_text, Service};
 use crate::doctor::checks::deps::declared::{self, flask_may_be_2_3};
-use crate::doctor::checks::deps::image::{env_value, Image};
 use crate::doctor::{Ctx, Finding};
 use crate::python::analysis::Call;
+use crate::usage::launch::env_value;
 use yaml_serde::Value;
 
 fn is_rollbar_init(m: &Mod, c: &Call) -> bool {
     let receiver = c.callee.rsplit_once('.').map(|(r, _)| r);
     match receiver {
         Some(r) => last(&c.callee) == "init" && m.module_names("rollbar").contains(&r),
-        None => m.imports.iter().any(|i| {
+        None => m.module.imports().iter().any(|i| {
             i.module == "rollbar"
                 && i.name.as_deref() == Some("init")
                 && i.bound_name() == Some(c.callee.as_str())
@@ -22,7 +22,7 @@ fn is_rollbar_init(m: &Mod, c: &Call) -> bool {
 }
 
 pub fn rollbar(ctx: &Ctx) -> Vec<Finding> {
-    let code = Code::new(ctx);
+    let code = ctx.code();
     let Some((m, import)) = code.imports_of("rollbar").next() else {
         return Vec::new();
     };
@@ -30,7 +30,8 @@ pub fn rollbar(ctx: &Ctx) -> Vec<Finding> {
         .mods
         .iter()
         .flat_map(|m| {
-            m.calls
+            m.module
+                .calls()
                 .iter()
                 .filter(|c| is_rollbar_init(m, c))
                 .map(move |c| (m, c))
@@ -90,13 +91,13 @@ fn daemons<'a>(ctx: &'a Ctx) -> Vec<Service<'a>> {
 }
 
 pub fn xray(ctx: &Ctx) -> Vec<Finding> {
-    let code = Code::new(ctx);
+    let code = ctx.code();
     let mut out = Vec::new();
     let middleware: Vec<_> = code.calls("XRayMiddleware").collect();
     if let Some(app) = code.app() {
-        if let Some(site) = app.py.module.flask_app() {
+        if let Some(site) = app.module.flask_app() {
             for (m, c) in &middleware {
-                if m.py.path == app.py.path && c.module_level && c.line < site.line {
+                if m.path == app.path && c.module_level && c.line < site.line {
                     out.push(m.at_call(
                         Finding::new("xray-middleware-before-app", "XRayMiddleware runs before the app exists")
                             .fix("move `XRayMiddleware(app, xray_recorder)` below `app = Flask(__name__)`"),
@@ -111,8 +112,8 @@ pub fn xray(ctx: &Ctx) -> Vec<Finding> {
         .calls("configure")
         .any(|(_, c)| c.keywords.iter().any(|k| k == "daemon_address"));
     if let Some((m, c)) = middleware.first() {
-        let image = Image::read(ctx);
-        let address = env_value(ctx, image.as_ref(), "AWS_XRAY_DAEMON_ADDRESS");
+        let image = ctx.image();
+        let address = env_value(&ctx.env, image, "AWS_XRAY_DAEMON_ADDRESS");
         if daemons.is_empty() && address.is_none() && !address_in_code {
             out.push(m.at_call(
                 Finding::new("xray-daemon-missing", "X-Ray middleware is used but no daemon receives its segments")
@@ -238,7 +239,7 @@ fn has_env(ctx: &Ctx, svc: &Service, name: &str) -> bool {
 }
 
 pub fn watchtower(ctx: &Ctx) -> Vec<Finding> {
-    let code = Code::new(ctx);
+    let code = ctx.code();
     code.calls("CloudWatchLogHandler")
         .filter(|(_, c)| c.keywords.iter().any(|k| k == "log_group"))
         .map(|(m, c)| {

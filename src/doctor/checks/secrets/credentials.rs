@@ -145,11 +145,11 @@ pub fn key_format(ctx: &Ctx) -> Vec<Finding> {
 }
 
 fn imports(ctx: &Ctx, module: &str) -> Option<(String, usize)> {
-    ctx.modules.iter().find_map(|m| {
+    ctx.code().mods.iter().find_map(|m| {
         let i = m
             .module
             .imports()
-            .into_iter()
+            .iter()
             .find(|i| i.module == module || i.module.starts_with(&format!("{module}.")))?;
         Some((m.display.clone(), i.line))
     })
@@ -160,14 +160,19 @@ pub fn rollbar_token(ctx: &Ctx) -> Vec<Finding> {
         return Vec::new();
     };
     // A literal token is secret-hardcoded; it does reach Rollbar.
-    if ctx.modules.iter().any(|m| {
+    if ctx.code().mods.iter().any(|m| {
         python_secrets(m.module.source())
             .iter()
             .any(|h| h.0 == Kind::Rollbar)
     }) {
         return Vec::new();
     }
-    let calls: Vec<_> = ctx.modules.iter().flat_map(|m| m.module.calls()).collect();
+    let calls: Vec<_> = ctx
+        .code()
+        .mods
+        .iter()
+        .flat_map(|m| m.module.calls())
+        .collect();
     let getenv = ["os.getenv", "getenv", "os.environ.get", "environ.get"];
     let mut names: Vec<String> = calls
         .iter()

@@ -165,7 +165,7 @@ pub fn hardcoded(ctx: &Ctx) -> Vec<Finding> {
                 .fix(format!("remove it from {file}: keep it in .env (or `gp env {}=…` in Gitpod) and pass it through compose as `${{{}}}`; {ROTATE}", kind.var(), kind.var())));
         }
     }
-    for m in &ctx.modules {
+    for m in &ctx.code().mods {
         for (kind, secret, line, column) in python_secrets(m.module.source()) {
             out.push(leak(kind, &m.display, Some(line))
                 .column(Some(column))

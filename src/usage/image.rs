@@ -1,13 +1,9 @@
-//! The backend image as built and started: Dockerfile instructions, the
-//! command the container really runs (compose overriding the image), and the
-//! variables Flask and the SDK read at start-up.
-
-use crate::compose::scalar_text;
-use crate::doctor::Ctx;
-use yaml_serde::Value;
+//! The backend image as its Dockerfile builds it: instructions (continuations
+//! and heredocs joined), the final stage's CMD, ENTRYPOINT and ENV, and the
+//! base image it starts from.
 
 /// One Dockerfile instruction with continuations and heredocs joined.
-pub(crate) struct Instruction {
+pub struct Instruction {
     pub keyword: String,
     pub args: String,
     pub line: usize,
@@ -15,7 +11,7 @@ pub(crate) struct Instruction {
 
 /// A command as written in one place (CMD, ENTRYPOINT or compose).
 #[derive(Clone)]
-pub(crate) struct Cmd {
+pub struct Cmd {
     /// Argv words, each split again on whitespace so that a `sh -c "…"`
     /// string shows the programs it starts.
     pub words: Vec<String>,
@@ -51,20 +47,22 @@ struct Stage {
     env: Vec<(String, String, usize)>,
 }
 
-pub(crate) struct Image {
+pub struct Image {
     pub display: String,
+    /// The final stage's base image as written (`python:3.10-slim-buster`,
+    /// or an earlier stage's name).
+    pub base: String,
     pub instructions: Vec<Instruction>,
-    entry: Option<Cmd>,
-    cmd: Option<Cmd>,
+    pub entry: Option<Cmd>,
+    pub cmd: Option<Cmd>,
     env: Vec<(String, String, usize)>,
 }
 
 impl Image {
-    pub fn read(ctx: &Ctx) -> Option<Image> {
-        let file = ctx.project.backend.dockerfile.as_ref()?;
-        let display = ctx.project.display(&file.path);
-        let instructions = instructions(file.text.as_deref()?);
+    pub fn parse(display: String, text: &str) -> Image {
+        let instructions = instructions(text);
         let mut stages: Vec<Stage> = Vec::new();
+        let mut stage_bases: Vec<String> = Vec::new();
         let mut stage = Stage::default();
         for ins in &instructions {
             let cmd = || Cmd {
@@ -81,6 +79,7 @@ impl Image {
                         .filter(|w| !w.starts_with("--"))
                         .collect();
                     let base = words.first().copied().unwrap_or_default();
+                    stage_bases.push(base.to_string());
                     let name = match words.as_slice() {
                         [_, r#as, name, ..] if r#as.eq_ignore_ascii_case("as") => {
                             Some(name.to_string())
@@ -110,13 +109,23 @@ impl Image {
                 _ => {}
             }
         }
-        Some(Image {
+        Image {
             display,
+            base: stage_bases.last().cloned().unwrap_or_default(),
             instructions,
             entry: stage.entry,
             cmd: stage.cmd,
             env: stage.env,
-        })
+        }
+    }
+
+    /// The last `WORKDIR` (relative paths in commands start there).
+    pub fn workdir(&self) -> Option<String> {
+        self.instructions
+            .iter()
+            .rev()
+            .find(|i| i.keyword == "WORKDIR")
+            .map(|i| i.args.trim().trim_end_matches('/').to_string())
     }
 
     /// `ENV` of the final stage: (value, line).
@@ -128,69 +137,9 @@ impl Image {
     }
 }
 
-/// The backend's start-up command: compose `entrypoint:`/`command:` over
-/// the image's ENTRYPOINT/CMD, as docker combines them.
-pub(crate) struct Launch {
-    pub parts: Vec<Cmd>,
-}
-
-impl Launch {
-    pub fn new(ctx: &Ctx, image: Option<&Image>) -> Launch {
-        let compose = &ctx.project.compose;
-        let svc = compose.service(&ctx.project.backend.service);
-        let from_compose = |key: &str| -> Option<Cmd> {
-            let value = svc.as_ref()?.get(key)?;
-            let raw: Vec<String> = match value {
-                Value::String(s) => s.split_whitespace().map(str::to_string).collect(),
-                Value::Sequence(items) => items.iter().map(scalar_text).collect(),
-                _ => return None,
-            };
-            let (file, line) = svc.as_ref()?.key_location(key);
-            Some(Cmd {
-                words: split_words(&raw),
-                text: format!("{key}: {}", raw.join(" ")),
-                file,
-                line,
-            })
-        };
-        let compose_entry = from_compose("entrypoint");
-        let compose_cmd = from_compose("command");
-        // Overriding the entrypoint drops the image's CMD.
-        let image_cmd = match &compose_entry {
-            Some(_) => None,
-            None => image.and_then(|i| i.cmd.clone()),
-        };
-        let entry = compose_entry.or_else(|| image.and_then(|i| i.entry.clone()));
-        let cmd = compose_cmd.or(image_cmd);
-        Launch {
-            parts: entry.into_iter().chain(cmd).collect(),
-        }
-    }
-
-    /// The part that starts `program`, if any does.
-    pub fn runs(&self, program: &str) -> Option<&Cmd> {
-        self.parts.iter().find(|c| c.runs(program))
-    }
-
-    pub fn has(&self, word: &str) -> bool {
-        self.parts.iter().any(|c| c.has(word))
-    }
-}
-
-/// A variable as the container sees it: compose's environment over the
-/// image's ENV. Returns (value, where it is set).
-pub(crate) fn env_value(ctx: &Ctx, image: Option<&Image>, name: &str) -> Option<(String, String)> {
-    if let Some(s) = ctx.env.get(name) {
-        return Some((s.value.clone(), s.origin.to_string()));
-    }
-    let image = image?;
-    let (value, line) = image.env(name)?;
-    Some((value.to_string(), format!("{}:{line}", image.display)))
-}
-
 /// Joins `\` continuations (or the `# escape=` character), drops comment
 /// lines as the builder does, and appends heredoc bodies to their line.
-pub(crate) fn instructions(text: &str) -> Vec<Instruction> {
+pub fn instructions(text: &str) -> Vec<Instruction> {
     let lines: Vec<&str> = text.lines().collect();
     let escape = escape_char(&lines);
     let skippable = |l: &str| {
@@ -293,7 +242,7 @@ fn argv(args: &str) -> Vec<String> {
     split_words(&raw)
 }
 
-fn split_words(raw: &[String]) -> Vec<String> {
+pub(super) fn split_words(raw: &[String]) -> Vec<String> {
     raw.iter()
         .flat_map(|w| w.split_whitespace())
         .map(|w| w.trim_matches(['"', '\'']).to_string())
