@@ -37,6 +37,8 @@ pub const CATALOGUE: &[Entry] = &[
     e("compose-invalid", Error, Layout, false, false),
     e("backend-service-missing", Error, Layout, false, false),
     e("requirements-missing", Error, Layout, false, false),
+    e("telemetry-not-set-up", Error, Layout, false, false),
+    e("compose-no-default", Warning, Layout, false, false),
     e("otel-endpoint-missing", Error, ComposeEnv, true, false),
     e("otel-headers-missing", Error, ComposeEnv, true, false),
     e(
@@ -144,6 +146,7 @@ pub const CATALOGUE: &[Entry] = &[
         false,
         false,
     ),
+    e("python-syntax-error", Error, Code, false, false),
     e("tracer-provider-not-set", Error, Code, false, false),
     e("span-processor-missing", Error, Code, false, false),
     e("otlp-exporter-missing", Error, Code, false, false),

@@ -92,16 +92,16 @@ pub fn text(d: &Diagnosis, header: &str, secrets: &[&str], style: &Style) -> Str
                 Outcome::CouldNotCheck { reason } => out.push_str(&format!(
                     "    {} could not check {}: {}\n",
                     "?".yellow().bold(),
-                    r.name,
+                    r.title,
                     mask_text(reason, secrets)
                 )),
                 Outcome::Skipped { reason } => out.push_str(&format!(
                     "    {} skipped {}: {reason}\n",
                     "-".dimmed(),
-                    r.name
+                    r.title
                 )),
                 Outcome::Passed if style.verbose => {
-                    out.push_str(&format!("    {} {}\n", "✓".green(), r.name.dimmed()))
+                    out.push_str(&format!("    {} {}\n", "✓".green(), r.title.dimmed()))
                 }
                 _ => {}
             }

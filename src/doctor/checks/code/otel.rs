@@ -4,7 +4,7 @@
 use super::facts::{last, Code, Mod, Place};
 use crate::doctor::checks::deps::declared::{self, flask_may_be_2_3};
 use crate::doctor::checks::deps::otel::intended;
-use crate::doctor::{Ctx, Finding};
+use crate::doctor::{Checked, Ctx, Finding};
 use crate::usage::launch::{env_value, Launch};
 
 const PIPELINE: &str = "provider = TracerProvider(); \
@@ -24,7 +24,12 @@ fn configured_elsewhere(code: &Code, launch: &Launch) -> bool {
             && code.first_call("initialize").is_some())
 }
 
-pub fn tracing(ctx: &Ctx) -> Vec<Finding> {
+pub fn tracing(ctx: &Ctx) -> Checked {
+    ctx.code_readable()?;
+    Ok(tracing_in(ctx))
+}
+
+fn tracing_in(ctx: &Ctx) -> Vec<Finding> {
     let code = ctx.code();
     let launch = ctx.launch();
     let mut out: Vec<Finding> = code
@@ -102,7 +107,12 @@ fn no_sdk(code: &Code) -> Option<Finding> {
     ))
 }
 
-pub fn flask(ctx: &Ctx) -> Vec<Finding> {
+pub fn flask(ctx: &Ctx) -> Checked {
+    ctx.code_readable()?;
+    Ok(flask_in(ctx))
+}
+
+fn flask_in(ctx: &Ctx) -> Vec<Finding> {
     let code = ctx.code();
     let launch = ctx.launch();
     let declared = declared::declared(ctx.project);

@@ -4,7 +4,7 @@
 use super::facts::{last, Mod, Place};
 use crate::compose::{dotenv, scalar_text, Service};
 use crate::doctor::checks::deps::declared::{self, flask_may_be_2_3};
-use crate::doctor::{Ctx, Finding};
+use crate::doctor::{Checked, Ctx, Finding};
 use crate::python::analysis::Call;
 use crate::usage::launch::env_value;
 use yaml_serde::Value;
@@ -21,7 +21,12 @@ fn is_rollbar_init(m: &Mod, c: &Call) -> bool {
     }
 }
 
-pub fn rollbar(ctx: &Ctx) -> Vec<Finding> {
+pub fn rollbar(ctx: &Ctx) -> Checked {
+    ctx.code_readable()?;
+    Ok(rollbar_in(ctx))
+}
+
+fn rollbar_in(ctx: &Ctx) -> Vec<Finding> {
     let code = ctx.code();
     let Some((m, import)) = code.imports_of("rollbar").next() else {
         return Vec::new();
