@@ -164,8 +164,8 @@ pub(super) const ENTRIES: &[Entry] = &[
                   `docker compose up` fails.",
         why: "Without `-f` or `COMPOSE_FILE`, compose looks only for compose.yaml, compose.yml, \
               docker-compose.yaml and docker-compose.yml; with only variants present, \
-              `docker compose up` stops with `no configuration file provided: not found`. doctor \
-              checks each variant, naming its file in every finding.",
+              `docker compose up` stops with `no configuration file provided: not found`, and so \
+              does every script or README step that runs it.",
         fix: "Choose the file compose should run, {file} or another variant: pass it with `-f` \
               (`docker compose -f docker-compose-local.yml up`), or set `COMPOSE_FILE` to it in \
               the project .env (compose reads it there), or rename it to docker-compose.yml.",

@@ -183,27 +183,17 @@ renamed or reused. `cruddur-obs explain <id>` prints one entry in the terminal.
 - **network check**: found only by talking to the vendor or the daemon;
   `doctor --offline` skips it and says so, never a silent pass.
 
-How doctor judges: the root cause is reported once (its consequences are
-named in its text); only what is in use counts (commented-out code, a
-disabled SDK and unused variables are not errors); the whole project compose
-would run is read (override files, `COMPOSE_FILE`, `extends:`, `include:`);
-a check that could not run is shown as skipped or could-not-check, with the
-reason.
+How doctor judges: a root cause is reported once, its consequences named in
+its text; only what is in use counts (commented-out code and a disabled SDK
+are not errors); a check that could not run is shown as skipped or
+could-not-check, with the reason, never as passed.
 ";
 
 /// The whole catalogue as Markdown: docs/failures.md.
 pub fn markdown_all() -> String {
     let mut out = String::from(INTRO);
-    out.push_str("\n## Index\n\n| id | severity | fix | what is wrong |\n|---|---|---|---|\n");
-    for e in CATALOGUE.iter() {
-        out.push_str(&format!(
-            "| [`{id}`](#{id}) | {sev} | {fix} | {summary} |\n",
-            id = e.id,
-            sev = severity_word(e.severity),
-            fix = if e.fixable { "fix" } else { "" },
-            summary = e.summary.replace('|', "\\|"),
-        ));
-    }
+    out.push_str("\n## Index\n\n");
+    out.push_str(&index(true));
     for cat in sections() {
         out.push_str(&format!("\n## {}\n", cat.title()));
         for e in CATALOGUE.iter().filter(|e| e.category == cat) {
@@ -216,11 +206,21 @@ pub fn markdown_all() -> String {
 
 /// `explain --list --format markdown`: the index table alone.
 pub fn list_markdown() -> String {
+    index(false)
+}
+
+/// Every id with its severity, fix marker and summary, as a Markdown table;
+/// `linked` makes each id a link to its section of the same page.
+fn index(linked: bool) -> String {
     let mut out = String::from("| id | severity | fix | what is wrong |\n|---|---|---|---|\n");
     for e in CATALOGUE.iter() {
+        let id = if linked {
+            format!("[`{0}`](#{0})", e.id)
+        } else {
+            format!("`{}`", e.id)
+        };
         out.push_str(&format!(
-            "| `{}` | {} | {} | {} |\n",
-            e.id,
+            "| {id} | {} | {} | {} |\n",
             severity_word(e.severity),
             if e.fixable { "fix" } else { "" },
             e.summary.replace('|', "\\|")
