@@ -181,7 +181,7 @@ pub(super) const ENTRIES: &[Entry] = &[
               directly. Unset, it expands to an empty string, so an `x-honeycomb-team` header \
               built from it is empty and Honeycomb answers 401.",
         fix:
-            "Add {var} to {service}'s environment (`HONEYCOMB_API_KEY: \"${HONEYCOMB_API_KEY}\"`), \
+            "Add {var} to the environment of {service} (`HONEYCOMB_API_KEY: \"${HONEYCOMB_API_KEY}\"`), \
               with the value in the shell or the project .env; then `docker compose up -d`.",
         example: Example {
             lang: Compose,

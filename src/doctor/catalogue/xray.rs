@@ -102,7 +102,7 @@ pub(super) const ENTRIES: &[Entry] = &[
         why: "The daemon needs a region to know where to upload; with no `AWS_REGION` and no `-n`, \
               it logs `Cannot fetch region variable from config file` and exits.",
         fix: "Add `AWS_REGION: \"${AWS_DEFAULT_REGION}\"` (or your region, e.g. `us-east-1`) to \
-              {service}'s environment, then `docker compose up -d`.",
+              the environment of {service}, then `docker compose up -d`.",
         example: Example {
             lang: Compose,
             before: r#"
