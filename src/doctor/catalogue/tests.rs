@@ -103,6 +103,8 @@ fn fix_texts_use_only_known_placeholders() {
                 "{}: unknown placeholder {{{name}}}",
                 e.id
             );
+            // The generic phrase ("the service named in the finding") takes no 's.
+            assert!(!e.fix.contains(&format!("{{{name}}}'s")), "{}", e.id);
         }
         for text in [e.summary, e.why] {
             assert!(
