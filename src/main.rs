@@ -22,6 +22,9 @@ fn main() -> ExitCode {
         cli::Command::Init(args) => commands::init::run(args),
         cli::Command::SendTestSpan(args) => commands::send_test_span::run(args),
         cli::Command::Doctor(args) => commands::doctor::run(args),
+        cli::Command::Explain(args) => commands::explain::run(args),
+        cli::Command::Completions(args) => commands::explain::completions(args),
+        cli::Command::Man(args) => commands::explain::man(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),
