@@ -361,10 +361,7 @@ fn choose_backend(compose: &ComposeProject, wanted: Option<&str>) -> Result<Stri
     let services: Vec<_> = compose
         .all_services()
         .into_iter()
-        .filter(|s| {
-            s.build_context()
-                .is_some_and(|c| find_app_module(&c).is_some())
-        })
+        .filter(|s| code_dir(s).is_some_and(|c| find_app_module(&c).is_some()))
         .collect();
     let flask: Vec<String> = services.iter().map(|s| s.name().to_string()).collect();
     // Several services often build the same context (a worker beside the web
@@ -411,6 +408,25 @@ fn choose_backend(compose: &ComposeProject, wanted: Option<&str>) -> Result<Stri
     ))
 }
 
+/// Where a service's Python code is: its build context, or for a stock
+/// image (`image: python:3.10` running `flask run`) the bind-mounted
+/// directory that holds the app.
+fn code_dir(svc: &compose::Service) -> Option<PathBuf> {
+    if let Some(ctx) = svc.build_context() {
+        return Some(ctx);
+    }
+    let volumes = svc.get("volumes")?.as_sequence()?;
+    volumes
+        .iter()
+        .filter_map(|v| match v {
+            yaml_serde::Value::String(s) => s.split(':').next().map(str::to_string),
+            m => m.get("source").and_then(|s| s.as_str()).map(str::to_string),
+        })
+        .filter(|src| src.starts_with('.') || src.starts_with('/'))
+        .map(|src| svc.project.dir().join(src))
+        .find(|dir| dir.is_dir() && find_app_module(dir).is_some())
+}
+
 const APP_NAMES: [&str; 5] = [
     "app.py",
     "main.py",
@@ -442,7 +458,7 @@ pub fn find_app_module(context: &Path) -> Option<PathBuf> {
 
 fn read_backend(compose: &ComposeProject, name: &str) -> Result<Backend> {
     let svc = compose.service(name).expect("chosen from the file");
-    let context = svc.build_context();
+    let context = code_dir(&svc);
     let Some(ctx) = context.clone().filter(|c| c.is_dir()) else {
         if let Some(c) = &context {
             bail!(

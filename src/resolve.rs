@@ -120,17 +120,26 @@ pub fn process_env(name: &str) -> Option<String> {
 
 /// The backend service's environment, resolved.
 pub fn container_env(project: &Project, process: &dyn Fn(&str) -> Option<String>) -> ContainerEnv {
+    service_env(project, &project.backend.service, process)
+}
+
+/// Any service's environment, resolved the same way (the X-Ray daemon's,
+/// the collector's).
+pub fn service_env(
+    project: &Project,
+    name: &str,
+    process: &dyn Fn(&str) -> Option<String>,
+) -> ContainerEnv {
     let mut out = ContainerEnv::default();
-    let dotenv = match project.dotenv.text.as_deref().map(dotenv::parse) {
-        Some(Ok(entries)) => entries,
-        Some(Err(e)) => {
+    let dotenv = match &project.dotenv_entries {
+        Ok(entries) => entries.clone(),
+        Err(e) => {
             out.problems.push(format!(".env: {e}"));
             Vec::new()
         }
-        None => Vec::new(),
     };
     let lookup = Lookup { process, dotenv };
-    let Some(service) = project.compose.service(&project.backend.service) else {
+    let Some(service) = project.compose.service(name) else {
         return out;
     };
 

@@ -23,76 +23,150 @@ pub fn run(args: DoctorArgs) -> Result<u8> {
     }
     let logs = read_logs(&args)?;
     let opts = args.project.discover_options();
-    let project = match project::discover(&opts) {
-        Ok(p) => p,
-        Err(e) => {
-            let Some(de) = e.downcast_ref::<DiscoverError>() else {
-                return Err(e);
-            };
-            let mut d = Diagnosis::default();
-            d.add(
-                "discover",
-                Category::Layout,
-                Ok(vec![discovery_finding(de, &opts.dir)]),
-            );
-            if let Some((text, source)) = &logs {
-                d.add("logs", Category::Logs, Ok(doctor::logs::scan(text, source)));
-            }
-            return finish(
-                &args,
-                &d,
-                &format!(
-                    "cruddur-obs doctor: the project in {} could not be read",
-                    opts.dir.display()
-                ),
-                &[],
-            );
-        }
-    };
-
-    let mut d = diagnose(&project, &args, logs.as_ref());
-    let header = format!(
-        "cruddur-obs doctor: `{}` in {}",
-        project.backend.service,
-        project.compose.describe()
-    );
+    let mut ws = project::discover_all(&opts)?;
+    let mut run = diagnose_workspace(&ws, &args, logs.as_ref());
     if args.fix {
-        let fixable: Vec<Finding> = d.findings.iter().filter(|f| f.fixable).cloned().collect();
-        if fixable.is_empty() {
-            say!("Nothing doctor --fix can repair automatically.");
-        } else {
-            let plan = doctor::fix::plan(&project, &fixable)?;
-            say_raw!("{}", plan.render_diff());
-            if args.dry_run {
-                say!(
-                    "\nDry run: nothing was written. {} file(s) would change.",
-                    plan.edits.len()
-                );
+        if let Ok(project) = &ws.main {
+            let fixable: Vec<Finding> = run
+                .diagnosis
+                .findings
+                .iter()
+                .filter(|f| f.fixable)
+                .cloned()
+                .collect();
+            if fixable.is_empty() {
+                say!("Nothing doctor --fix can repair automatically.");
             } else {
-                let io = Interaction::new(args.no_input);
-                if !args.yes && !io.confirm("Apply these fixes?", "--yes")? {
-                    say!("Nothing was written.");
+                let plan = doctor::fix::plan(project, &fixable)?;
+                say_raw!("{}", plan.render_diff());
+                if args.dry_run {
+                    say!(
+                        "\nDry run: nothing was written. {} file(s) would change.",
+                        plan.edits.len()
+                    );
                 } else {
-                    plan.write_files()?;
-                    for line in plan.summary_lines() {
-                        say!("  {line}");
+                    let io = Interaction::new(args.no_input);
+                    if !args.yes && !io.confirm("Apply these fixes?", "--yes")? {
+                        say!("Nothing was written.");
+                    } else {
+                        plan.write_files()?;
+                        for line in plan.summary_lines() {
+                            say!("  {line}");
+                        }
+                        say!("\nChecking again…\n");
+                        ws = project::discover_all(&opts)
+                            .context("the project could not be read after fixing")?;
+                        run = diagnose_workspace(&ws, &args, logs.as_ref());
                     }
-                    say!("\nChecking again…\n");
-                    let project = project::discover(&opts)
-                        .context("the project could not be read after fixing")?;
-                    d = diagnose(&project, &args, logs.as_ref());
                 }
             }
         }
     }
-    let secrets = secret_values(&project);
+    let secrets = match &ws.main {
+        Ok(p) => secret_values(p),
+        Err(_) => Vec::new(),
+    };
     let refs: Vec<&str> = secrets.iter().map(String::as_str).collect();
-    finish(&args, &d, &header, &refs)
+    let code = finish(&args, &run.diagnosis, &run.header, &refs)?;
+    // The project itself could not be read: the job was not done.
+    Ok(if run.unreadable { 2 } else { code })
 }
 
-fn diagnose(project: &Project, args: &DoctorArgs, logs: Option<&(String, String)>) -> Diagnosis {
+struct Run {
+    diagnosis: Diagnosis,
+    header: String,
+    /// No compose project could be read at all.
+    unreadable: bool,
+}
+
+/// Every compose project of the directory: the selected one (its checks and
+/// the network), then the other compose files, whose findings join the
+/// report under their own file names. Judged together, so a finding shared
+/// by several projects (the code) is said once.
+fn diagnose_workspace(
+    ws: &project::Workspace,
+    args: &DoctorArgs,
+    logs: Option<&(String, String)>,
+) -> Run {
+    let mut d = Diagnosis::default();
+    let mut checked: Vec<String> = Vec::new();
+    let mut failed_main = None;
+    let mut network_done = false;
+    match &ws.main {
+        Ok(p) => {
+            d = diagnose(p, args, true);
+            network_done = true;
+            checked.push(format!(
+                "`{}` in {}",
+                p.backend.service,
+                p.compose.describe()
+            ));
+        }
+        Err(e) => match e.downcast_ref::<DiscoverError>() {
+            Some(de) => {
+                d.add(
+                    "discover",
+                    Category::Layout,
+                    Ok(vec![discovery_finding(de, &ws.root)]),
+                );
+                failed_main = Some(de.id);
+            }
+            None => d.add("discover", Category::Layout, Err(format!("{e:#}"))),
+        },
+    }
+    for (path, project) in &ws.others {
+        let shown = path
+            .strip_prefix(&ws.root)
+            .unwrap_or(path)
+            .display()
+            .to_string();
+        match project {
+            Ok(p) => {
+                let other = diagnose(p, args, !network_done);
+                if !network_done {
+                    // With no default file, the first variant stands in for
+                    // the project: its check results are the report's.
+                    d.results = other.results;
+                    network_done = true;
+                }
+                d.findings.extend(other.findings);
+                checked.push(shown);
+            }
+            Err(e) => {
+                if let Some(de) = e.downcast_ref::<DiscoverError>() {
+                    d.findings.push(discovery_finding(de, &ws.root));
+                }
+            }
+        }
+    }
+    if let Some((text, source)) = logs {
+        d.add("logs", Category::Logs, Ok(doctor::logs::scan(text, source)));
+    }
+    d.findings = doctor::judge::judge(std::mem::take(&mut d.findings));
+    let header = match (checked.first(), checked.len()) {
+        (None, _) => format!(
+            "cruddur-obs doctor: the project in {} could not be read",
+            ws.root.display()
+        ),
+        (Some(first), 1) => format!("cruddur-obs doctor: {first}"),
+        (Some(first), _) => format!(
+            "cruddur-obs doctor: {first} (also checked: {})",
+            checked[1..].join(", ")
+        ),
+    };
+    Run {
+        diagnosis: d,
+        header,
+        unreadable: checked.is_empty() && failed_main.is_some(),
+    }
+}
+
+fn diagnose(project: &Project, args: &DoctorArgs, network: bool) -> Diagnosis {
     let ctx = Ctx::new(project, &crate::resolve::process_env);
     let mut d = doctor::diagnose_offline(&ctx);
+    if !network {
+        return d;
+    }
     if args.offline {
         checks::network::skip_all(&mut d, "--offline");
     } else {
@@ -104,9 +178,6 @@ fn diagnose(project: &Project, args: &DoctorArgs, logs: Option<&(String, String)
             &mut d,
         );
         spinner.stop();
-    }
-    if let Some((text, source)) = logs {
-        d.add("logs", Category::Logs, Ok(doctor::logs::scan(text, source)));
     }
     d
 }
@@ -145,10 +216,15 @@ fn discovery_finding(e: &DiscoverError, dir: &std::path::Path) -> Finding {
         "compose-invalid" => "give the file a `services:` mapping with the backend in it, or point --file at the compose file that has one",
         _ => "pass --service NAME, or give the Flask service a build context holding app.py",
     };
-    Finding::new(e.id, e.detail.clone().unwrap_or_else(|| e.message.clone()))
+    let f = Finding::new(e.id, e.detail.clone().unwrap_or_else(|| e.message.clone()))
         .at(file, e.line)
-        .column(e.column)
-        .fix(fix)
+        .column(e.column);
+    // The catalogue's text fits the cases it names; these say what to do here.
+    if e.id == "compose-no-default" {
+        f
+    } else {
+        f.fix(fix)
+    }
 }
 
 fn read_logs(args: &DoctorArgs) -> Result<Option<(String, String)>> {

@@ -58,6 +58,15 @@ impl Category {
     ];
 }
 
+/// Whether a finding is about the project's files or this shell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Default)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    #[default]
+    Project,
+    Shell,
+}
+
 /// A repair, applied through the same plan/writer init uses.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Fix {
@@ -94,6 +103,16 @@ pub struct Finding {
     pub fixable: bool,
     #[serde(skip)]
     pub edits: Vec<Fix>,
+    /// Whether it holds for the project's files or only for the shell that
+    /// runs doctor (a key not exported here).
+    pub scope: Scope,
+    /// What the finding is about (variable names, a module), for grouping
+    /// findings of one cause and for the table of implications.
+    #[serde(skip)]
+    pub about: Vec<String>,
+    /// The compose service it concerns, when it concerns one.
+    #[serde(skip)]
+    pub service: Option<String>,
     /// The catalogue's fix text with its placeholders, while `fix` is
     /// still derived from it (a check's own `.fix(...)` replaces it).
     #[serde(skip)]
@@ -119,6 +138,9 @@ impl Finding {
             fix: e.fix_with(&[]),
             fixable: false,
             edits: Vec::new(),
+            scope: Scope::Project,
+            about: Vec::new(),
+            service: None,
             template: Some(e.fix),
             values: Vec::new(),
         }
@@ -178,8 +200,21 @@ impl Finding {
         self
     }
 
-    pub fn severity(mut self, severity: Severity) -> Finding {
-        self.severity = severity;
+    /// Marks the finding as holding for this shell only.
+    pub fn in_shell(mut self) -> Finding {
+        self.scope = Scope::Shell;
+        self
+    }
+
+    /// Names what the finding is about (variables, modules).
+    pub fn about<S: Into<String>>(mut self, names: impl IntoIterator<Item = S>) -> Finding {
+        self.about.extend(names.into_iter().map(Into::into));
+        self
+    }
+
+    /// The compose service the finding concerns.
+    pub fn service(mut self, name: impl Into<String>) -> Finding {
+        self.service = Some(name.into());
         self
     }
 

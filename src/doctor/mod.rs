@@ -7,6 +7,7 @@ pub mod checks;
 mod diagnosis;
 pub mod finding;
 pub mod fix;
+pub mod judge;
 pub mod logs;
 pub mod render;
 #[cfg(test)]
@@ -19,7 +20,7 @@ use crate::usage::image::Image;
 use crate::usage::launch::Launch;
 use crate::usage::{Facts, Usage};
 pub use diagnosis::{CheckResult, Diagnosis, Outcome};
-pub use finding::{Category, Finding, Fix, Severity};
+pub use finding::{Category, Finding, Fix, Scope, Severity};
 
 /// Everything checks read: the project and what is derived from it once.
 pub struct Ctx<'a> {

@@ -174,6 +174,7 @@ pub fn json(d: &Diagnosis, secrets: &[&str]) -> String {
                 "evidence": f.evidence.as_deref().map(|e| mask_text(e, secrets)),
                 "fix": mask_text(&f.fix, secrets),
                 "fixable": f.fixable,
+                "scope": f.scope,
                 "doc": super::catalogue::render::doc_command(f.id),
             })
         })

@@ -29,6 +29,8 @@ struct Frame {
     start: usize,
     end: usize,
     function: Option<String>,
+    /// A `try` body or an `if` branch rather than a new scope.
+    guard: bool,
 }
 
 /// Where the first syntax error sits. Line and column are 1-based; the column
@@ -86,10 +88,15 @@ pub struct Call {
     pub callee: String,
     pub first_arg: Option<String>,
     pub keywords: Vec<String>,
+    /// Each keyword argument's value as written.
+    pub kwargs: Vec<(String, String)>,
     pub line: usize,
     pub column: usize,
     pub module_level: bool,
     pub function: Option<String>,
+    /// Inside a `try:` body or under an `if`: it may not run, or its error
+    /// is caught.
+    pub guarded: bool,
     pub byte_range: Range<usize>,
 }
 
@@ -226,15 +233,32 @@ impl Module {
             // Frames pushed for a definition apply from its body on; its
             // parameters and defaults, visited first, run outside it.
             let inside = || frames.iter().rev().filter(move |f| f.start <= at);
-            let module_level = inside().next().is_none();
+            let module_level = inside().all(|f| f.guard);
+            let guarded = inside().any(|f| f.guard);
             let function = || inside().find_map(|f| f.function.clone());
             match node.kind() {
                 "import_statement" | "import_from_statement" | "future_import_statement" => {
                     self.import(node, module_level, &mut facts.imports)
                 }
                 "call" => {
-                    if let Some(call) = self.call(node, module_level, function()) {
+                    if let Some(mut call) = self.call(node, module_level, function()) {
+                        call.guarded = guarded;
                         facts.calls.push(call);
+                    }
+                }
+                kind @ ("try_statement" | "if_statement") => {
+                    let body = if kind == "try_statement" {
+                        "body"
+                    } else {
+                        "consequence"
+                    };
+                    if let Some(b) = node.child_by_field_name(body) {
+                        frames.push(Frame {
+                            start: b.start_byte(),
+                            end: b.end_byte(),
+                            function: None,
+                            guard: true,
+                        });
                     }
                 }
                 "decorator" => {
@@ -252,6 +276,7 @@ impl Module {
                             start: body.start_byte(),
                             end: body.end_byte(),
                             function,
+                            guard: false,
                         });
                     }
                 }
@@ -303,16 +328,24 @@ impl Module {
 
     fn call(&self, node: Node<'_>, module_level: bool, function: Option<String>) -> Option<Call> {
         let callee = node.child_by_field_name("function")?;
-        let (mut first_arg, mut keywords) = (None, Vec::new());
+        let (mut first_arg, mut keywords, mut kwargs) = (None, Vec::new(), Vec::new());
         let args = node
             .child_by_field_name("arguments")
             .filter(|a| a.kind() == "argument_list");
         for arg in args.map(named_children).unwrap_or_default() {
             match arg.kind() {
-                "keyword_argument" => keywords.extend(
-                    arg.child_by_field_name("name")
-                        .map(|n| self.text(n).to_owned()),
-                ),
+                "keyword_argument" => {
+                    let name = arg
+                        .child_by_field_name("name")
+                        .map(|n| self.text(n).to_owned());
+                    let value = arg
+                        .child_by_field_name("value")
+                        .map(|v| self.text(v).to_owned());
+                    if let Some(n) = &name {
+                        kwargs.push((n.clone(), value.unwrap_or_default()));
+                    }
+                    keywords.extend(name);
+                }
                 _ if first_arg.is_none() && keywords.is_empty() => {
                     first_arg = Some(self.text(arg).to_owned())
                 }
@@ -324,10 +357,12 @@ impl Module {
             callee: self.compact(callee),
             first_arg,
             keywords,
+            kwargs,
             line,
             column,
             module_level,
             function,
+            guarded: false,
             byte_range: node.byte_range(),
         })
     }
@@ -443,6 +478,50 @@ impl Module {
         (line, self.source[line_start..byte].chars().count() + 1)
     }
 
+    /// What tree-sitter forgives and Python does not: a statement indented
+    /// deeper than the ones beside it (`IndentationError: unexpected
+    /// indent`), e.g. a block whose header was commented out line by line.
+    fn indentation_error(&self) -> Option<ParseError> {
+        let mut found = None;
+        let column = |n: Node| self.position(n.start_byte()).1;
+        walk(self.tree.root_node(), |n| {
+            if found.is_some() {
+                return false;
+            }
+            if matches!(n.kind(), "module" | "block") {
+                let children = named_children(n);
+                let header_line = n.parent().map(|p| p.start_position().row);
+                let want = match (n.kind(), children.first()) {
+                    ("module", _) => Some(1),
+                    // `if x: y` keeps its block on the header's line.
+                    (_, Some(first)) if Some(first.start_position().row) != header_line => {
+                        Some(column(*first))
+                    }
+                    _ => None,
+                };
+                if let Some(want) = want {
+                    // `a = 1; b = 2` puts two statements on one line.
+                    let mut last_row = None;
+                    let bad = children.iter().find(|c| {
+                        let first_on_line = last_row != Some(c.start_position().row);
+                        last_row = Some(c.end_position().row);
+                        first_on_line && column(**c) > want
+                    });
+                    if let Some(bad) = bad {
+                        let (line, col) = self.position(bad.start_byte());
+                        found = Some(ParseError {
+                            line,
+                            column: col,
+                            message: "unexpected indent (IndentationError)".into(),
+                        });
+                    }
+                }
+            }
+            found.is_none()
+        });
+        found
+    }
+
     /// Just past the newline ending the line that contains `byte - 1`.
     fn end_of_line(&self, byte: usize) -> usize {
         self.source[byte..]
@@ -453,7 +532,7 @@ impl Module {
     fn first_error(&self) -> Option<ParseError> {
         let root = self.tree.root_node();
         if !root.has_error() {
-            return None;
+            return self.indentation_error();
         }
         let mut found = None;
         walk(root, |n| {

@@ -266,3 +266,22 @@ fn import_insertion_point_cases() {
     let app = m.flask_app().unwrap();
     assert_eq!(m.import_insertion_point_before(app.byte_range.start), 13);
 }
+
+#[test]
+fn an_indented_statement_python_refuses_is_an_error() {
+    // The header commented out line by line, its body left indented.
+    let src = "import rollbar\n# with app.app_context():\n    rollbar.init('x')\n";
+    let e = Module::parse(src).unwrap_err();
+    assert_eq!((e.line, e.column), (3, 5));
+    assert!(e.message.contains("unexpected indent"), "{}", e.message);
+    let nested = "def f():\n    a = 1\n        b = 2\n";
+    assert_eq!(Module::parse(nested).unwrap_err().line, 3);
+    // Same-line blocks, continuation lines and `;` are fine.
+    for ok in [
+        "if x: y = 1\nz = (1,\n     2)\na = 1; b = 2\n",
+        "def f():\n    return [\n        1,\n    ]\n",
+        "class C:\n    x = 1\n\n    # comment at any depth\n        # deeper comment\n    y = 2\n",
+    ] {
+        assert!(Module::parse(ok).is_ok(), "{ok}");
+    }
+}

@@ -146,15 +146,17 @@ pub(super) const ENTRIES: &[Entry] = &[
     },
     Entry {
         id: "xray-manual-segment",
-        severity: Warning,
+        severity: Error,
         category: Code,
         fixable: false,
         network: false,
         summary: "`xray_recorder.begin_segment()` inside request code replaces the middleware's \
                   segment.",
         why: "XRayMiddleware already opened a segment for the request. A second `begin_segment` \
-              replaces it in the recorder's context, so the request's segment is never sent, and \
-              the middleware's `end_segment` logs `cannot find the current segment`.",
+              replaces it in the recorder's context; once `end_segment` closes it, the middleware \
+              finds no segment when the response leaves: `AttributeError: 'NoneType' object has \
+              no attribute 'put_http_meta'`, the route answers 500, and the request's segment is \
+              never sent (aws-xray-sdk 2.x).",
         fix: "Inside a request use `xray_recorder.begin_subsegment('name')` / `end_subsegment()`, or \
               the `@xray_recorder.capture('name')` decorator.",
         example: Example {

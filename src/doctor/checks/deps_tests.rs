@@ -71,26 +71,54 @@ fn ok_project_is_clean() {
 
 #[test]
 fn missing_otel_package_is_named_and_fixed() {
-    let tp = ok_project_with(REQ, without("opentelemetry-sdk"));
+    let tp = ok_project_with(REQ, without("opentelemetry-instrumentation-flask"));
     let f = only(&tp, "requirements-missing-otel");
     assert_at(&f, REQ, None);
-    assert!(f.title.ends_with("lacks opentelemetry-sdk"), "{}", f.title);
-    assert!(f
-        .evidence
-        .as_deref()
-        .unwrap()
-        .contains("opentelemetry-sdk: backend-flask/app.py:3 imports opentelemetry.sdk.trace"));
+    assert!(
+        f.title
+            .ends_with("lacks opentelemetry-instrumentation-flask"),
+        "{}",
+        f.title
+    );
+    assert!(
+        f.evidence.as_deref().unwrap().contains(
+            "opentelemetry-instrumentation-flask: backend-flask/app.py:6 imports opentelemetry.instrumentation.flask"
+        ),
+        "{:?}",
+        f.evidence
+    );
     let tp = fixed(tp, &[f]);
     assert!(tp.ids(deps::otel_packages).is_empty());
 }
 
 #[test]
-fn each_missing_package_is_named() {
+fn packages_pip_installs_as_dependencies_count() {
+    // The exporter requires the SDK, the SDK the API: pip installs them.
     let tp = ok_project_with(REQ, |t| {
-        without("opentelemetry-instrumentation-requests")(&without("opentelemetry-api")(t))
+        without("opentelemetry-sdk")(&without("opentelemetry-api")(t))
+    });
+    assert!(tp.ids(deps::otel_packages).is_empty());
+    // Without the exporter nothing brings the SDK along.
+    let tp = ok_project_with(REQ, |t| {
+        without("opentelemetry-sdk")(&without("opentelemetry-exporter-otlp-proto-http")(t))
     });
     let f = only(&tp, "requirements-missing-otel");
-    assert!(f.title.contains("opentelemetry-api"), "{}", f.title);
+    assert!(f.title.contains("opentelemetry-sdk"), "{}", f.title);
+}
+
+#[test]
+fn each_missing_package_is_named() {
+    let tp = ok_project_with(REQ, |t| {
+        without("opentelemetry-instrumentation-requests")(&without(
+            "opentelemetry-instrumentation-flask",
+        )(t))
+    });
+    let f = only(&tp, "requirements-missing-otel");
+    assert!(
+        f.title.contains("opentelemetry-instrumentation-flask"),
+        "{}",
+        f.title
+    );
     assert!(f.title.contains("opentelemetry-instrumentation-requests"));
     assert!(f
         .evidence

@@ -18,3 +18,44 @@ pub fn requirements(ctx: &Ctx) -> Vec<Finding> {
         .evidence(format!("build context {} holds neither file", context.display()))
         .fix("create requirements.txt in the build context (cruddur-obs init adds the OpenTelemetry packages) and install it in the Dockerfile")]
 }
+
+/// No telemetry at all: one finding that says to run init, instead of the
+/// list of symptoms the other checks would give (the judgement drops them).
+pub fn not_set_up(ctx: &Ctx) -> Vec<Finding> {
+    let providers = [
+        "opentelemetry",
+        "honeycomb-opentelemetry",
+        "aws-xray-sdk",
+        "watchtower",
+        "rollbar",
+    ];
+    let declared = ctx.declared.iter().any(|d| {
+        providers
+            .iter()
+            .any(|p| d.req.normalized == *p || d.req.normalized.starts_with("opentelemetry-"))
+    });
+    let configured = ctx
+        .env
+        .settings
+        .iter()
+        .any(|s| s.name.starts_with("OTEL_") || s.name.starts_with("HONEYCOMB"));
+    if !ctx.usage().nothing() || declared || configured || ctx.code().app().is_none() {
+        return Vec::new();
+    }
+    let svc = &ctx.project.backend.service;
+    let (file, line) = ctx
+        .project
+        .compose
+        .service(svc)
+        .map(|s| (ctx.project.compose.display(s.place().0), s.line()))
+        .unwrap_or_else(|| (ctx.compose_display(), None));
+    vec![Finding::new(
+        "telemetry-not-set-up",
+        format!("`{svc}` has no telemetry set up: no OpenTelemetry, X-Ray, CloudWatch or Rollbar"),
+    )
+    .at(file, line)
+    .evidence(format!(
+        "no OTEL_* variables on `{svc}`, no such packages in its requirements, and no code for them in the modules its app imports"
+    ))
+    .service(svc.as_str())]
+}

@@ -26,6 +26,12 @@ macro_rules! check {
 pub const OFFLINE: &[Check] = &[
     check!(
         Layout,
+        layout::not_set_up,
+        "that telemetry is set up at all",
+        ["telemetry-not-set-up"]
+    ),
+    check!(
+        Layout,
         layout::requirements,
         "the backend's requirements file",
         ["requirements-missing"]
@@ -198,13 +204,17 @@ pub const OFFLINE: &[Check] = &[
             "xray-daemon-missing",
             "xray-daemon-command-ignored",
             "xray-daemon-region-missing",
+            "xray-daemon-address-missing",
+            "xray-daemon-unused",
+            "xray-manual-segment",
+            "xray-naming-no-wildcard",
         ]
     ),
     check!(
         Code,
         code::watchtower,
         "the watchtower handler",
-        ["watchtower-deprecated-arg"]
+        ["watchtower-deprecated-arg", "watchtower-handler-at-import"]
     ),
     check!(
         Code,

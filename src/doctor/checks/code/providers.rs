@@ -113,18 +113,70 @@ pub fn xray(ctx: &Ctx) -> Vec<Finding> {
         }
     }
     let daemons = daemons(ctx);
+    let Some(active) = &ctx.usage().xray else {
+        // Nothing running sends segments: a daemon service is left over.
+        if let Some(d) = daemons.first() {
+            let why = match &ctx.usage().xray_disabled {
+                Some(site) => site.describe(),
+                None => "no running code applies XRayMiddleware or uses the recorder".into(),
+            };
+            let (file, line) = d.place();
+            out.push(
+                Finding::new(
+                    "xray-daemon-unused",
+                    format!(
+                        "the `{}` service runs but nothing sends it segments",
+                        d.name()
+                    ),
+                )
+                .at(ctx.project.compose.display(file), line)
+                .evidence(why)
+                .service(d.name()),
+            );
+        }
+        return out;
+    };
+    out.extend(manual_segments(ctx));
+    out.extend(naming(ctx));
     let address_in_code = code
         .calls("configure")
         .any(|(_, c)| c.keywords.iter().any(|k| k == "daemon_address"));
-    if let Some((m, c)) = middleware.first() {
-        let image = ctx.image();
-        let address = env_value(&ctx.env, image, "AWS_XRAY_DAEMON_ADDRESS");
-        if daemons.is_empty() && address.is_none() && !address_in_code {
-            out.push(m.at_call(
-                Finding::new("xray-daemon-missing", "X-Ray middleware is used but no daemon receives its segments")
-                    .fix("add an `xray-daemon` service (image amazon/aws-xray-daemon, AWS_REGION and credentials in its environment) and set AWS_XRAY_DAEMON_ADDRESS: \"xray-daemon:2000\" on the backend; the SDK sends to 127.0.0.1:2000 inside the container otherwise"),
-                c,
-            ));
+    let address = env_value(&ctx.env, ctx.image(), "AWS_XRAY_DAEMON_ADDRESS")
+        .filter(|(v, _)| !v.trim().is_empty());
+    if address.is_none() && !address_in_code {
+        // The repair goes into the compose file (a variant names itself);
+        // the evidence is the code that sends.
+        let at = |f: Finding| {
+            let place = ctx
+                .project
+                .compose
+                .service(&ctx.project.backend.service)
+                .map(|b| b.key_location("environment"));
+            let f = f.evidence(active.describe());
+            match place {
+                Some((file, line)) => f.at(file, line),
+                None => f.at(active.file.clone(), active.line),
+            }
+        };
+        if daemons.is_empty() {
+            out.push(at(Finding::new(
+                "xray-daemon-missing",
+                "X-Ray is used but no daemon receives its segments",
+            )));
+        } else {
+            let names: Vec<&str> = daemons.iter().map(|d| d.name()).collect();
+            out.push(
+                at(Finding::new(
+                    "xray-daemon-address-missing",
+                    format!(
+                        "the backend has no AWS_XRAY_DAEMON_ADDRESS: the SDK sends to 127.0.0.1:2000 inside its own container, not to `{}`",
+                        names[0]
+                    ),
+                ))
+                .about(["AWS_XRAY_DAEMON_ADDRESS"])
+                .service(&ctx.project.backend.service)
+                .fill("service", names[0]),
+            );
         }
     }
     for d in &daemons {
@@ -245,17 +297,137 @@ fn has_env(ctx: &Ctx, svc: &Service, name: &str) -> bool {
 
 pub fn watchtower(ctx: &Ctx) -> Vec<Finding> {
     let code = ctx.code();
-    code.calls("CloudWatchLogHandler")
+    let mut out: Vec<Finding> = code
+        .calls("CloudWatchLogHandler")
         .filter(|(_, c)| c.keywords.iter().any(|k| k == "log_group"))
         .map(|(m, c)| {
             m.at_call(
                 Finding::new(
                     "watchtower-deprecated-arg",
                     "CloudWatchLogHandler gets `log_group=`, deprecated since watchtower 2.0",
+                ),
+                c,
+            )
+        })
+        .collect();
+    // watchtower creates the log group when the handler is built: at import
+    // time a missing region or credentials stop the app from starting.
+    out.extend(
+        code.calls("CloudWatchLogHandler")
+            .filter(|(_, c)| c.module_level && !c.guarded)
+            .map(|(m, c)| {
+                m.at_call(
+                    Finding::new(
+                        "watchtower-handler-at-import",
+                        "the CloudWatch handler is created at import: without AWS region and credentials the app does not start",
+                    ),
+                    c,
                 )
-                .fix("rename the argument to `log_group_name=` (e.g. `CloudWatchLogHandler(log_group_name=\"cruddur\")`)"),
+            }),
+    );
+    out
+}
+
+/// `xray_recorder.begin_segment()` in a function the middleware's requests
+/// run: it replaces the request's segment (the route then fails).
+fn manual_segments(ctx: &Ctx) -> Vec<Finding> {
+    let code = ctx.code();
+    if code.first_call("XRayMiddleware").is_none() {
+        return Vec::new();
+    }
+    code.calls("begin_segment")
+        .filter(|(_, c)| !c.module_level && c.callee.contains('.'))
+        .map(|(m, c)| {
+            m.at_call(
+                Finding::new(
+                    "xray-manual-segment",
+                    format!(
+                        "`{}` inside {} replaces the request's segment opened by XRayMiddleware",
+                        c.callee,
+                        c.function
+                            .as_deref()
+                            .map_or("a function".to_string(), |f| format!("`{f}`"))
+                    ),
+                ),
                 c,
             )
         })
         .collect()
+}
+
+/// `dynamic_naming` given a pattern with no `*`: a literal, or a variable
+/// whose value in the container has none.
+fn naming(ctx: &Ctx) -> Vec<Finding> {
+    let code = ctx.code();
+    let mut out = Vec::new();
+    for (m, c) in code.calls("configure") {
+        let Some((_, value)) = c.kwargs.iter().find(|(k, _)| k == "dynamic_naming") else {
+            continue;
+        };
+        let literal = |v: &str| {
+            let t = v.trim();
+            (t.len() >= 2 && (t.starts_with(['"', '\'']) && t.ends_with(['"', '\''])))
+                .then(|| t[1..t.len() - 1].to_string())
+        };
+        // `dynamic_naming=xray_url` after `xray_url = os.getenv(...)`.
+        let expr = assigned(m.module.source(), value).unwrap_or(value.as_str());
+        let (pattern, from) = match literal(expr) {
+            Some(p) => (p, format!("dynamic_naming={value}")),
+            None => {
+                let Some(var) = getenv_name(expr) else {
+                    continue;
+                };
+                let Some(s) = ctx.env.get(&var) else { continue };
+                if s.value.trim().is_empty() {
+                    continue;
+                }
+                (
+                    s.value.clone(),
+                    format!("{var}={} ({})", s.value, s.describe()),
+                )
+            }
+        };
+        if !pattern.contains('*') {
+            out.push(
+                m.at_call(
+                    Finding::new(
+                        "xray-naming-no-wildcard",
+                        "the dynamic_naming pattern has no `*`: it matches only that exact host",
+                    ),
+                    c,
+                )
+                .evidence(format!("{}:{}: {from}", m.display, c.line)),
+            );
+        }
+    }
+    out
+}
+
+/// The value last assigned to a plain name in the module's code: `name =
+/// <expr>` on a line of its own (comments skipped).
+fn assigned<'s>(source: &'s str, name: &str) -> Option<&'s str> {
+    let name = name.trim();
+    if name.is_empty() || !name.chars().all(|c| c.is_alphanumeric() || c == '_') {
+        return None;
+    }
+    source.lines().rev().find_map(|l| {
+        let rest = l.trim().strip_prefix(name)?.trim_start();
+        let expr = rest.strip_prefix('=').filter(|e| !e.starts_with('='))?;
+        Some(expr.trim())
+    })
+}
+
+/// `os.getenv("X")`, `os.environ.get("X")`, `os.environ["X"]` → X.
+fn getenv_name(expr: &str) -> Option<String> {
+    let e = expr.trim();
+    let inner = ["os.getenv(", "getenv(", "os.environ.get(", "environ.get("]
+        .iter()
+        .find_map(|p| e.strip_prefix(p))
+        .or_else(|| e.strip_prefix("os.environ["))?;
+    let name: String = inner
+        .trim_start_matches(['"', '\''])
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    (!name.is_empty()).then_some(name)
 }

@@ -2,9 +2,9 @@
 
 use super::exporter::wire_protocol;
 use super::shared::{
-    backend, clean, clean_raw, has_value, honeycomb_host, place, sends_to_honeycomb, service_place,
-    set, shown, team_ish, typo_for, unset_var, ENDPOINT, HEADERS, QUOTES, SERVICE_NAME, TEAM,
-    TRACES_ENDPOINT, TRACES_HEADERS, WRONG_TEAM,
+    backend, clean, clean_raw, has_value, honeycomb_host, otel_in_play, place, sends_to_honeycomb,
+    service_place, set, shown, team_ish, typo_for, unset_var, ENDPOINT, HEADERS, QUOTES,
+    SERVICE_NAME, TEAM, TRACES_ENDPOINT, TRACES_HEADERS, WRONG_TEAM,
 };
 use crate::compose::scalar_text;
 use crate::doctor::{Ctx, Finding, Fix};
@@ -49,6 +49,9 @@ fn endpoint_problem(url: &str, local_ok: bool) -> Option<String> {
 }
 
 pub fn endpoint(ctx: &Ctx) -> Vec<Finding> {
+    if !otel_in_play(ctx) {
+        return Vec::new();
+    }
     let (base, traces) = (ctx.env.get(ENDPOINT), ctx.env.get(TRACES_ENDPOINT));
     if !has_value(ctx, base) && !has_value(ctx, traces) {
         if typo_for(ctx, &[ENDPOINT, TRACES_ENDPOINT]) || exporter_keyword(ctx, "endpoint") {
@@ -62,7 +65,9 @@ pub fn endpoint(ctx: &Ctx) -> Vec<Finding> {
             .at(file, line)
             .evidence(format!("neither {ENDPOINT} nor {TRACES_ENDPOINT} has a value: the SDK sends to http://localhost:4318, inside the container itself"))
             .fix(format!("set {ENDPOINT}: \"{url}\" in the environment of `{}` (EU teams: https://api.eu1.honeycomb.io)", ctx.project.backend.service))
-            .edit(set(ENDPOINT, url))];
+            .edit(set(ENDPOINT, url))
+            .about([ENDPOINT])
+            .service(&ctx.project.backend.service)];
     }
     let local_ok = backend(ctx)
         .and_then(|s| s.get("network_mode").map(scalar_text))
@@ -180,7 +185,7 @@ fn entry_problems(entry: &str) -> Vec<String> {
 }
 
 pub fn headers(ctx: &Ctx) -> Vec<Finding> {
-    if !sends_to_honeycomb(ctx) {
+    if !otel_in_play(ctx) || !sends_to_honeycomb(ctx) {
         return Vec::new();
     }
     let setting = headers_setting(ctx);
@@ -207,6 +212,7 @@ pub fn headers(ctx: &Ctx) -> Vec<Finding> {
             format!("{name} is malformed: the SDK drops the entries it cannot read"),
         )
         .at(file, line)
+        .about([name])
         .evidence(format!("{evidence}; {}", problems.join("; ")))
         .fix(format!(
             "write {name} as `{}` (no quotes, `=` between name and value)",
@@ -246,6 +252,8 @@ pub fn headers(ctx: &Ctx) -> Vec<Finding> {
         format!("no {TEAM} header in {name}: Honeycomb rejects every export (401)"),
     )
     .at(file, line)
+    .about([HEADERS])
+    .service(&ctx.project.backend.service)
     .evidence(if setting.is_some() {
         evidence
     } else {
@@ -268,7 +276,7 @@ pub fn headers(ctx: &Ctx) -> Vec<Finding> {
 }
 
 pub fn service_name(ctx: &Ctx) -> Vec<Finding> {
-    if !ctx.exporter.service_name.from.starts_with("SDK default") {
+    if !otel_in_play(ctx) || !ctx.exporter.service_name.from.starts_with("SDK default") {
         return Vec::new();
     }
     let emptied = [SERVICE_NAME, "OTEL_RESOURCE_ATTRIBUTES"]
@@ -307,5 +315,7 @@ pub fn service_name(ctx: &Ctx) -> Vec<Finding> {
     .fix(format!(
         "set {SERVICE_NAME}: \"{svc}\" in the environment of `{svc}`"
     ))
-    .edit(set(SERVICE_NAME, svc.as_str()))]
+    .edit(set(SERVICE_NAME, svc.as_str()))
+    .about([SERVICE_NAME])
+    .service(svc.as_str())]
 }

@@ -1,6 +1,6 @@
 //! What the exporter speaks (protocol vs installed packages) and whether tracing is off.
 
-use super::shared::{backend, clean, effective_endpoint, place, service_place};
+use super::shared::{clean, effective_endpoint, otel_in_play, place, service_place};
 use crate::doctor::{Ctx, Finding};
 use crate::mask::mask_shapes;
 use crate::resolve::Setting;
@@ -33,27 +33,12 @@ fn code_exporter(ctx: &Ctx) -> Option<&'static str> {
     })
 }
 
-/// Where `opentelemetry-instrument` starts the app (auto-configuration reads the OTEL_ variables).
+/// Where `opentelemetry-instrument` starts the app (auto-configuration
+/// reads the OTEL_ variables), from the one launch model every check shares.
 fn auto_instrument(ctx: &Ctx) -> Option<(String, Option<usize>)> {
-    if let Some(svc) = backend(ctx) {
-        let words = ["command", "entrypoint"].map(|k| {
-            svc.get(k)
-                .map(|v| yaml_serde::to_string(v).unwrap_or_default())
-        });
-        if words
-            .iter()
-            .flatten()
-            .any(|w| w.contains("opentelemetry-instrument"))
-        {
-            return Some(service_place(ctx));
-        }
-    }
-    let df = ctx.project.backend.dockerfile.as_ref()?;
-    let line = df.text.as_deref()?.lines().position(|l| {
-        let t = l.trim_start();
-        !t.starts_with('#') && t.contains("opentelemetry-instrument")
-    })?;
-    Some((ctx.project.display(&df.path), Some(line + 1)))
+    ctx.launch()
+        .runs("opentelemetry-instrument")
+        .map(|c| (c.file.clone(), c.line))
 }
 
 /// Whether anything reads OTEL_TRACES_EXPORTER / _PROTOCOL: auto-configuration
@@ -88,6 +73,9 @@ pub(super) fn wire_protocol(ctx: &Ctx) -> Option<String> {
 }
 
 pub fn protocol(ctx: &Ctx) -> Vec<Finding> {
+    if !otel_in_play(ctx) {
+        return Vec::new();
+    }
     let declared = crate::steps::declared(ctx.project);
     let has = |p: &str| {
         crate::steps::has_package(&declared, p)

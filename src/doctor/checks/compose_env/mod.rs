@@ -13,6 +13,7 @@ mod variables;
 pub use endpoint::{endpoint, headers, service_name};
 pub use exporter::{disabled, protocol};
 pub use spelling::{list_quotes, names};
+pub(crate) use variables::xray_daemons;
 pub use variables::{env_files, interpolation, wrong_service};
 
 pub(super) use endpoint::headers_setting;

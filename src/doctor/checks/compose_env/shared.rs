@@ -37,8 +37,9 @@ pub(super) fn service_place(ctx: &Ctx) -> (String, Option<usize>) {
     (ctx.compose_display(), backend(ctx).and_then(|s| s.line()))
 }
 
-pub(super) fn list_form(ctx: &Ctx) -> bool {
-    backend(ctx).and_then(|s| s.get("environment").map(|e| e.is_sequence())) == Some(true)
+/// Whether the backend's variable `name` is written as a list item.
+pub(super) fn list_form(ctx: &Ctx, name: &str) -> bool {
+    backend(ctx).is_some_and(|b| b.env().iter().any(|v| v.name == name && v.list_form))
 }
 
 pub(super) fn list_quoted(v: &str) -> bool {
@@ -49,7 +50,7 @@ pub(super) fn list_quoted(v: &str) -> bool {
 pub(crate) fn clean(ctx: &Ctx, s: &Setting) -> String {
     let quoted = matches!(s.origin, Origin::Compose { .. })
         && s.raw.as_deref().is_some_and(list_quoted)
-        && list_form(ctx);
+        && list_form(ctx, &s.name);
     if quoted {
         s.value.trim_matches(QUOTES).to_string()
     } else {
@@ -60,7 +61,7 @@ pub(crate) fn clean(ctx: &Ctx, s: &Setting) -> String {
 /// The raw text, list quotes removed: what a repair edits.
 pub(crate) fn clean_raw(ctx: &Ctx, s: &Setting) -> Option<String> {
     let raw = s.raw.as_deref()?;
-    let quoted = list_quoted(raw) && list_form(ctx);
+    let quoted = list_quoted(raw) && list_form(ctx, &s.name);
     matches!(s.origin, Origin::Compose { .. }).then(|| {
         if quoted {
             raw.trim_matches(QUOTES)
@@ -152,4 +153,11 @@ pub(super) fn sends_to_honeycomb(ctx: &Ctx) -> bool {
         }
         _ => true,
     }
+}
+
+/// OpenTelemetry is in play for the backend: running code or the launch
+/// command uses it, or the compose environment configures it. Otherwise the
+/// exporter's settings are nobody's concern (telemetry-not-set-up says so).
+pub(crate) fn otel_in_play(ctx: &Ctx) -> bool {
+    ctx.usage().otel.is_some() || ctx.env.settings.iter().any(|s| s.name.starts_with("OTEL_"))
 }

@@ -1,6 +1,6 @@
 //! How variables are written: names the SDK does not read, list entries that keep quotes.
 
-use super::shared::{backend, list_form, list_quoted, place, set, shown, QUOTES};
+use super::shared::{backend, list_quoted, place, set, shown, QUOTES};
 use crate::compose::edit::EnvOp;
 use crate::doctor::{Ctx, Finding, Fix};
 use crate::providers::env_names::intended;
@@ -48,12 +48,12 @@ pub fn names(ctx: &Ctx) -> Vec<Finding> {
 }
 
 pub fn list_quotes(ctx: &Ctx) -> Vec<Finding> {
-    let Some(svc) = backend(ctx).filter(|_| list_form(ctx)) else {
+    let Some(svc) = backend(ctx) else {
         return Vec::new();
     };
-    let file = ctx.compose_display();
     svc.environment()
         .into_iter()
+        .filter(|var| var.list_form)
         .filter_map(|var| {
             let raw = var.value.as_deref().filter(|v| list_quoted(v))?;
             let inner = raw.trim_matches(QUOTES);
@@ -64,7 +64,8 @@ pub fn list_quotes(ctx: &Ctx) -> Vec<Finding> {
                     var.name
                 ),
             )
-            .at(file.clone(), var.line)
+            .at(ctx.project.compose.display(var.file), var.line)
+            .about([var.name.clone()])
             .evidence(format!("- {}={}", var.name, shown(&var.name, raw)))
             .fix(format!(
                 "write `- {}={}` without the quotes (or quote the whole entry: `- \"{}=…\"`)",

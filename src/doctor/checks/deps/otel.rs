@@ -81,6 +81,56 @@ pub(crate) fn auto_exporter(ctx: &Ctx, image: Option<&Image>) -> Option<(&'stati
     Some((package, format!("protocol {} ({why})", value.trim())))
 }
 
+/// Packages pip installs as dependencies of others (their PyPI metadata):
+/// the SDK brings the API, the distro and the exporters bring both, every
+/// instrumentation brings the API and the instrumentation base.
+const BROUGHT_BY: &[(&str, &[&str])] = &[
+    (
+        API,
+        &[
+            "opentelemetry-sdk",
+            "opentelemetry-distro",
+            HTTP,
+            GRPC,
+            "opentelemetry-exporter-otlp",
+            "honeycomb-opentelemetry",
+        ],
+    ),
+    (
+        SDK,
+        &[
+            "opentelemetry-distro",
+            HTTP,
+            GRPC,
+            "opentelemetry-exporter-otlp",
+            "honeycomb-opentelemetry",
+        ],
+    ),
+    (
+        "opentelemetry-instrumentation",
+        &["opentelemetry-distro", "honeycomb-opentelemetry"],
+    ),
+];
+
+/// The declared package that brings `package` along, if one does.
+fn installed_through<'d>(declared: &'d [Declared], package: &str) -> Option<&'d Declared> {
+    let (_, by) = BROUGHT_BY.iter().find(|(p, _)| *p == package)?;
+    by.iter()
+        .find_map(|b| declared::find(declared, b))
+        .or_else(|| {
+            // Every opentelemetry-instrumentation-* package requires the API.
+            (package == API)
+                .then(|| {
+                    declared.iter().find(|d| {
+                        d.req
+                            .normalized
+                            .starts_with("opentelemetry-instrumentation-")
+                    })
+                })
+                .flatten()
+        })
+}
+
 /// An exporter package is also provided by the `opentelemetry-exporter-otlp`
 /// meta-package and by `opentelemetry-distro[otlp]`.
 fn has_exporter(declared: &[Declared], package: &str) -> bool {
@@ -192,7 +242,9 @@ pub(crate) fn packages(ctx: &Ctx) -> Vec<Finding> {
             _ => None,
         };
         let Some(other) = other else {
-            if declared::find(&declared, &n.package).is_none() {
+            if declared::find(&declared, &n.package).is_none()
+                && installed_through(&declared, &n.package).is_none()
+            {
                 missing.push(n);
             }
             continue;
@@ -220,9 +272,17 @@ pub(crate) fn packages(ctx: &Ctx) -> Vec<Finding> {
     }
     if !missing.is_empty() {
         let names: Vec<String> = missing.iter().map(|n| n.package.clone()).collect();
-        let why: Vec<String> = missing
-            .iter()
-            .map(|n| format!("{}: {}", n.package, n.why))
+        // One line per reason, naming every package it accounts for.
+        let mut why: Vec<(Vec<&str>, &str)> = Vec::new();
+        for n in &missing {
+            match why.iter_mut().find(|(_, w)| *w == n.why) {
+                Some((packages, _)) => packages.push(&n.package),
+                None => why.push((vec![&n.package], &n.why)),
+            }
+        }
+        let why: Vec<String> = why
+            .into_iter()
+            .map(|(packages, w)| format!("{}: {w}", packages.join(", ")))
             .collect();
         out.insert(
             0,

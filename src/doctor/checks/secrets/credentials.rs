@@ -9,7 +9,7 @@ use crate::doctor::checks::compose_env::{
 use crate::doctor::{Ctx, Finding, Fix};
 use crate::mask::mask;
 use crate::providers::honeycomb::{key_kind, key_problem, KeyKind};
-use crate::resolve::{Lookup, VarSource};
+use crate::resolve::VarSource;
 
 pub fn dotenv(ctx: &Ctx) -> Vec<Finding> {
     let file = &ctx.project.dotenv;
@@ -156,6 +156,10 @@ fn imports(ctx: &Ctx, module: &str) -> Option<(String, usize)> {
 }
 
 pub fn rollbar_token(ctx: &Ctx) -> Vec<Finding> {
+    // Only running code that uses Rollbar needs its token.
+    if ctx.usage().rollbar.is_none() {
+        return Vec::new();
+    }
     let Some((module, import_line)) = imports(ctx, "rollbar") else {
         return Vec::new();
     };
@@ -201,44 +205,12 @@ pub fn rollbar_token(ctx: &Ctx) -> Vec<Finding> {
             let state = if s.is_some() { "is empty" } else { "is not in its environment" };
             Some(Finding::new("rollbar-token-missing", format!("the backend reports to Rollbar but {name} does not reach `{svc}`"))
                 .at(file, line)
+                .about([name.clone()])
+                .service(svc.as_str())
                 .evidence(format!("{module}:{import_line} imports rollbar; {name} {state}"))
                 .fix(format!("add `{name}: \"${{{name}}}\"` to the environment of `{svc}` and put the token in .env ({name}=…)")))
         })
         .collect()
-}
-
-/// A service's environment as its container gets it, resolved the way compose would.
-fn resolved_env(ctx: &Ctx, svc: &Service) -> Vec<(String, String)> {
-    let dot = ctx
-        .project
-        .dotenv
-        .text
-        .as_deref()
-        .and_then(|t| dotenv::parse(t).ok())
-        .unwrap_or_default();
-    let lookup = Lookup {
-        process: ctx.process,
-        dotenv: dot,
-    };
-    let get = |n: &str| lookup.source(n).0;
-    let mut out: Vec<(String, String)> = svc
-        .env_files()
-        .iter()
-        .filter_map(|f| std::fs::read_to_string(ctx.project.compose.dir().join(f)).ok())
-        .flat_map(|t| dotenv::parse(&t).unwrap_or_default())
-        .map(|e| (e.key, e.value))
-        .collect();
-    for var in svc.environment() {
-        let value = match &var.value {
-            None => get(&var.name).unwrap_or_default(),
-            Some(raw) => interpolate::interpolate(raw, &get)
-                .map(|i| i.value)
-                .unwrap_or_default(),
-        };
-        out.retain(|(k, _)| *k != var.name);
-        out.push((var.name, value));
-    }
-    out
 }
 
 fn mounts_aws_config(svc: &Service) -> bool {
@@ -251,46 +223,89 @@ fn mounts_aws_config(svc: &Service) -> bool {
 
 pub fn aws(ctx: &Ctx) -> Vec<Finding> {
     let mut out = Vec::new();
-    let file = ctx.compose_display();
+    let usage = ctx.usage();
     let creds = ["AWS_ACCESS_KEY_ID", AWS_SECRET];
-    // The X-Ray SDK only talks UDP to the daemon; CloudWatch Logs (watchtower) calls AWS itself.
-    if let (Some((module, l)), Some(svc)) = (
-        imports(ctx, "watchtower"),
+    // A setting that names a variable is this check's concern only when the
+    // variable is set; an unset one is the shell's (compose-var-unset), and
+    // the judgement folds this finding into it.
+    let missing_in = |env: &crate::resolve::ContainerEnv, names: &[&str]| -> Vec<String> {
+        names
+            .iter()
+            .filter(|n| env.get(n).is_none_or(|s| s.value.trim().is_empty()))
+            .map(|n| {
+                env.get(n)
+                    .and_then(|s| s.vars.first())
+                    .map_or(n.to_string(), |v| v.name.clone())
+            })
+            .collect()
+    };
+    // CloudWatch Logs (watchtower) calls AWS from the backend itself.
+    if let (Some(site), Some(svc)) = (
+        &usage.cloudwatch,
         backend(ctx).filter(|s| !mounts_aws_config(s)),
     ) {
-        let ok = |n: &str| {
-            ctx.env
-                .get(n)
-                .is_some_and(|s| unset_var(s) || !clean(ctx, s).trim().is_empty())
-        };
-        let mut missing: Vec<&str> = creds.into_iter().filter(|n| !ok(n)).collect();
-        if !ok("AWS_REGION") && !ok("AWS_DEFAULT_REGION") {
-            missing.insert(0, "AWS_DEFAULT_REGION (or AWS_REGION)");
+        let mut missing = missing_in(&ctx.env, &creds);
+        let region = ["AWS_REGION", "AWS_DEFAULT_REGION"];
+        if region
+            .iter()
+            .all(|n| ctx.env.get(n).is_none_or(|s| s.value.trim().is_empty()))
+        {
+            missing.insert(0, missing_in(&ctx.env, &region[1..]).remove(0));
         }
         if !missing.is_empty() {
-            out.push(Finding::new("aws-credentials-missing", format!("CloudWatch Logs is used but `{}` gets no {}", svc.name(), missing.join(", ")))
-                .at(file.clone(), svc.line())
-                .evidence(format!("{module}:{l} imports watchtower; missing or empty in `{}`: {}", svc.name(), missing.join(", ")))
-                .fix(format!("add {} to the environment of `{}` as `${{VAR}}` references, with the values in .env", missing.join(", "), svc.name())));
+            let (file, line) = svc.key_location("environment");
+            out.push(
+                Finding::new(
+                    "aws-credentials-missing",
+                    format!(
+                        "CloudWatch Logs is used but `{}` gets no {}",
+                        svc.name(),
+                        missing.join(", ")
+                    ),
+                )
+                .at(file, line)
+                .evidence(format!(
+                    "{}; missing or empty in `{}`: {}",
+                    site.describe(),
+                    svc.name(),
+                    missing.join(", ")
+                ))
+                .about(missing.clone())
+                .service(svc.name()),
+            );
         }
     }
-    let Some((module, l)) = imports(ctx, "aws_xray_sdk") else {
+    // The X-Ray SDK only talks UDP to the daemon; the daemon calls AWS.
+    let Some(site) = &usage.xray else {
         return out;
     };
-    for svc in ctx.project.compose.all_services() {
-        if !svc.image().is_some_and(|i| i.contains("aws-xray-daemon")) || mounts_aws_config(&svc) {
+    for name in crate::doctor::checks::compose_env::xray_daemons(ctx) {
+        let Some(svc) = ctx.project.compose.service(&name) else {
+            continue;
+        };
+        if mounts_aws_config(&svc) {
             continue;
         }
-        let env = resolved_env(ctx, &svc);
-        let missing: Vec<&str> = creds
-            .into_iter()
-            .filter(|n| !env.iter().any(|(k, v)| k == n && !v.trim().is_empty()))
-            .collect();
+        let env = crate::resolve::service_env(ctx.project, &name, ctx.process);
+        let missing = missing_in(&env, &creds);
         if !missing.is_empty() {
-            out.push(Finding::new("aws-credentials-missing", format!("the X-Ray daemon `{}` has no AWS credentials: it cannot upload traces", svc.name()))
-                .at(file.clone(), svc.line())
-                .evidence(format!("{module}:{l} imports aws_xray_sdk; missing or empty in `{}`: {}", svc.name(), missing.join(", ")))
-                .fix(format!("add {} to the environment of `{}` as `${{VAR}}` references, with the values in .env", missing.join(", "), svc.name())));
+            let (file, line) = svc.key_location("environment");
+            out.push(
+                Finding::new(
+                    "aws-credentials-missing",
+                    format!(
+                        "the X-Ray daemon `{name}` has no AWS credentials: it cannot upload traces"
+                    ),
+                )
+                .at(file, line)
+                .evidence(format!(
+                    "{}; missing or empty in `{name}`: {}",
+                    site.describe(),
+                    missing.join(", ")
+                ))
+                .about(missing)
+                .service(name.as_str()),
+            );
         }
     }
     out

@@ -36,29 +36,58 @@ impl Kind {
     }
 }
 
-/// Which secret a literal is, by its shape and the name it is given to:
-/// ingest keys are unmistakable anywhere, the other shapes only by name.
+/// Which secret a literal is, by the place it is written (position) or its
+/// shape. Given to the key's header or to a variable that holds a key, token
+/// or secret, any literal is one, whatever its shape; elsewhere only shapes
+/// no ordinary value has count: ingest keys, and the 22–23 character keys
+/// of 2022–2023 when they mix cases and digits.
 fn classify(name: &str, value: &str) -> Option<Kind> {
     let v = value.trim().trim_matches(QUOTES);
-    if v.is_empty() || v.contains('$') {
+    if v.is_empty() || v.contains('$') || v.contains(char::is_whitespace) {
         return None;
     }
     let kind = key_kind(v);
-    let n = name.trim().to_ascii_uppercase();
+    let n = name.trim().trim_matches(QUOTES).to_ascii_uppercase();
     let hex32 = v.len() == 32 && v.bytes().all(|b| b.is_ascii_hexdigit());
+    let team_header = TEAM_HEADERS.contains(&n.to_ascii_lowercase().as_str());
+    if team_header || n == honeycomb::KEY_VAR {
+        return Some(Kind::Honeycomb);
+    }
+    if n == ROLLBAR || (n == INIT && v.len() >= 16) {
+        return Some(Kind::Rollbar);
+    }
+    if n == AWS_SECRET {
+        return Some(Kind::Aws);
+    }
     if matches!(kind, KeyKind::Ingest | KeyKind::ClassicIngest)
-        || (n.contains("HONEYCOMB") && kind == KeyKind::Classic)
+        || (n.contains("HONEYCOMB") && (kind == KeyKind::Classic || v1_key(v)))
     {
         Some(Kind::Honeycomb)
-    } else if (n.contains("ROLLBAR") && hex32)
-        || (n == INIT && v.len() >= 16 && !v.contains(char::is_whitespace))
-    {
+    } else if n.contains("ROLLBAR") && hex32 {
         Some(Kind::Rollbar)
-    } else if n == AWS_SECRET && v.len() >= 20 && !v.contains(char::is_whitespace) {
-        Some(Kind::Aws)
     } else {
         None
     }
+}
+
+/// The header names a Honeycomb key is given to (the right one and the
+/// ones people write instead).
+const TEAM_HEADERS: [&str; 5] = [
+    "x-honeycomb-team",
+    "x-honeycomb-key",
+    "x-honeycomb-api-key",
+    "x-honeycomb-apikey",
+    "authorization",
+];
+
+/// A v1 environment key of 2022–2023 (22–23 alphanumerics). Random ones mix
+/// upper case, lower case and digits; words and identifiers of that length
+/// rarely do.
+pub(crate) fn v1_key(v: &str) -> bool {
+    key_kind(v) == KeyKind::Configuration
+        && v.bytes().any(|b| b.is_ascii_uppercase())
+        && v.bytes().any(|b| b.is_ascii_lowercase())
+        && v.bytes().any(|b| b.is_ascii_digit())
 }
 
 /// Secrets in one `name: value`, the entries of a headers value included.
@@ -82,8 +111,12 @@ pub(super) fn found(name: &str, value: &str) -> Vec<(Kind, String)> {
             add(kind, v);
         }
     }
+    // A URL's parts (a workspace id in a preview host) are no keys.
+    let url = value.contains("://");
     for tok in value.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_')) {
-        if matches!(key_kind(tok), KeyKind::Ingest | KeyKind::ClassicIngest) {
+        if matches!(key_kind(tok), KeyKind::Ingest | KeyKind::ClassicIngest)
+            || (v1_key(tok) && !url)
+        {
             add(Kind::Honeycomb, tok);
         }
     }

@@ -329,9 +329,10 @@ fn rollbar_without_a_token() {
 fn aws_credentials() {
     let tp = app_with("import watchtower\nimport logging\nlogging.getLogger().addHandler(watchtower.CloudWatchLogHandler(log_group_name='cruddur'))");
     let f = only(&tp, "aws-credentials-missing");
+    // Where the variables go: the backend's environment.
     assert_eq!(
         (f.file.as_deref(), f.line),
-        (Some("docker-compose.yml"), Some(2))
+        (Some("docker-compose.yml"), Some(4))
     );
     let creds = "      AWS_DEFAULT_REGION: \"${AWS_DEFAULT_REGION}\"\n      AWS_ACCESS_KEY_ID: \"${AWS_ACCESS_KEY_ID}\"\n      AWS_SECRET_ACCESS_KEY: \"${AWS_SECRET_ACCESS_KEY}\"\n";
     let daemon =
@@ -346,7 +347,7 @@ fn aws_credentials() {
     std::fs::write(tp.dir.path().join("docker-compose.yml"), &text).unwrap();
     let tp = reread(tp);
     let f = only(&tp, "aws-credentials-missing");
-    assert_eq!(f.line, Some(11));
+    assert_eq!(f.line, Some(13));
     assert!(f.title.contains("xray-daemon"));
     let text = format!("{}{daemon}", crate::doctor::testkit::COMPOSE_OK);
     std::fs::write(tp.dir.path().join("docker-compose.yml"), &text).unwrap();
@@ -354,4 +355,64 @@ fn aws_credentials() {
     std::fs::write(tp.dir.path().join(".env"), env).unwrap();
     let tp = reread(tp);
     assert_eq!(ids(&tp), Vec::<&str>::new());
+}
+
+/// The 2022–2023 key shape: 22 mixed-case alphanumerics.
+const V1_KEY: &str = "aB3dE5fG7hI9jK1lM3nO5p";
+
+#[test]
+fn a_literal_after_the_team_header_is_a_secret_whatever_its_shape() {
+    for key in [V1_KEY, "Zq3-weird.value_7", KEY] {
+        let tp = ok_project_with("docker-compose.yml", |t| {
+            t.replace("${HONEYCOMB_API_KEY}", key)
+        });
+        // An unknown shape is also honeycomb-key-format: a defect of its own.
+        let f = mine(&tp)
+            .into_iter()
+            .find(|f| f.id == "secret-hardcoded")
+            .unwrap_or_else(|| panic!("{key}: no secret-hardcoded"));
+        assert_eq!(f.line, Some(8), "{key}");
+        no_leak(std::slice::from_ref(&f), &[key]);
+        // The fix moves it to .env, whatever its shape.
+        let tp = fixed(tp, &[f]);
+        assert!(
+            tp.project.compose.primary().text.contains(HEADERS_LINE),
+            "{key}"
+        );
+        assert_eq!(
+            crate::secrets::dotenv_value(&tp.project.dotenv, "HONEYCOMB_API_KEY").as_deref(),
+            Some(key)
+        );
+    }
+}
+
+#[test]
+fn by_position_any_literal_value_of_a_key_variable_counts() {
+    for line in [
+        "      ROLLBAR_ACCESS_TOKEN: \"not-a-known-shape\"".to_string(),
+        "      HONEYCOMB_API_KEY: short".to_string(),
+        "      AWS_SECRET_ACCESS_KEY: \"abc123\"".to_string(),
+    ] {
+        assert_eq!(ids(&compose_env(&line)), ["secret-hardcoded"], "{line}");
+    }
+    // A reference, an empty value or another variable is no secret.
+    for line in [
+        "      ROLLBAR_ACCESS_TOKEN: \"${ROLLBAR_ACCESS_TOKEN}\"",
+        "      PREVIEW_URL: \"https://3000-aB3dE5fG7hI9jK1lM3nO5p.gitpod.io\"",
+        "      DB_NAME: cruddurcruddurcruddur1",
+    ] {
+        assert!(
+            !ids(&compose_env(line)).contains(&"secret-hardcoded"),
+            "{line}"
+        );
+    }
+}
+
+#[test]
+fn the_v1_key_shape_is_recognised_in_code_strings_only_with_mixed_characters() {
+    let hits = super::hardcoded::python_secrets(&format!(
+        "KEY = '{V1_KEY}'\nNAME = 'opentelemetryinstrument'\nX = 'ABCDEFGHIJKLMNOPQRSTUV'\n"
+    ));
+    let found: Vec<&str> = hits.iter().map(|h| h.1.as_str()).collect();
+    assert_eq!(found, [V1_KEY]);
 }
