@@ -3,3 +3,4 @@
 pub mod analysis;
 pub mod instrument;
 pub mod requirements;
+pub mod scope;
