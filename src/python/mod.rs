@@ -2,5 +2,6 @@
 
 pub mod analysis;
 pub mod instrument;
+pub mod libnames;
 pub mod requirements;
 pub mod scope;
