@@ -317,6 +317,30 @@ fn entry<'t>(module: &str, selected: &VersionSel) -> Option<(&'t ModuleEntry, us
     Some((p.modules.get(module)?, selected.index?))
 }
 
+/// Whether the selected version ships `module` (a module of its package):
+/// `Missing` lists the versions that do, for a module that moved.
+pub fn check_module(module: &str, selected: &VersionSel) -> NameCheck {
+    let t = table();
+    let (Some(&owner), Some(index)) = (t.owner.get(module), selected.index) else {
+        return NameCheck::UnknownModule;
+    };
+    let p = &t.packages[owner];
+    if p.name != selected.package {
+        return NameCheck::UnknownModule;
+    }
+    let present = p.modules[module].present;
+    if present & (1 << index) != 0 {
+        return NameCheck::Present;
+    }
+    NameCheck::Missing {
+        suggestion: None,
+        versions_with_it: (0..p.versions.len())
+            .filter(|i| present & (1 << i) != 0)
+            .map(|i| p.versions[i].to_owned())
+            .collect(),
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum NameCheck {
     Present,

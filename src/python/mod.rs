@@ -3,5 +3,6 @@
 pub mod analysis;
 pub mod instrument;
 pub mod libnames;
+pub mod names;
 pub mod requirements;
 pub mod scope;

@@ -72,6 +72,13 @@ pub fn undefined_names(module: &Module) -> Vec<Undefined> {
     out
 }
 
+/// How many times each name is bound anywhere in the module (every scope,
+/// every form: imports, assignments, parameters, targets…). A name bound
+/// once, by an import, means the same module everywhere it is used.
+pub fn binding_counts(module: &Module) -> HashMap<String, usize> {
+    Walker::run(module).counts
+}
+
 pub fn module_bindings(module: &Module) -> ModuleNames {
     let w = Walker::run(module);
     let names: BTreeSet<String> = w.scopes[MODULE].bindings.keys().cloned().collect();
@@ -174,6 +181,7 @@ struct Walker<'m> {
     too_deep: bool,
     future_annotations: bool,
     all: Option<Vec<String>>,
+    counts: HashMap<String, usize>,
 }
 
 impl<'m> Walker<'m> {
@@ -188,6 +196,7 @@ impl<'m> Walker<'m> {
             too_deep: false,
             future_annotations: false,
             all: None,
+            counts: HashMap::new(),
         };
         w.new_scope(Kind::Module, None);
         let cx = Cx {
@@ -239,6 +248,7 @@ impl<'m> Walker<'m> {
     }
 
     fn bind(&mut self, name: &str, cx: Cx, at: usize) {
+        *self.counts.entry(name.to_owned()).or_default() += 1;
         let (scope, at) = if self.scopes[cx.scope].globals.contains(name) {
             // Bound by a function at run time: assume it may have run.
             (MODULE, 0)
