@@ -24,6 +24,8 @@ module "dynamic": any name may exist.
 import argparse
 import ast
 import concurrent.futures
+import hashlib
+import json
 import os
 import re
 import subprocess
@@ -88,8 +90,10 @@ def cache_dir():
 
 
 def cached_wheel(cache, pkg, version):
+    """The cached wheel of pkg==version (wheel names vary in case: Flask-…)."""
     prefix = f"{wheel_stem(pkg)}-{version}-"
-    return next((f for f in sorted(cache.glob("*.whl")) if f.name.lower().startswith(prefix)), None)
+    wheels = sorted(f for f in os.listdir(cache) if f.endswith(".whl")) if cache.is_dir() else []
+    return next((cache / f for f in wheels if f.lower().startswith(prefix)), None)
 
 
 def download(cache, wanted):
@@ -350,13 +354,34 @@ HEADER = """\
 """
 
 
+def read_wheel_cached(path):
+    """read_wheel, remembered beside the wheel for this version of the script."""
+    script = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+    memo = path.parent / "parsed" / f"{path.name}.{script}.json"
+    try:
+        data = json.loads(memo.read_text())
+    except (OSError, ValueError):
+        infos = read_wheel(path)
+        data = {m: [sorted(i.names), i.dynamic] for m, i in infos.items()}
+        memo.parent.mkdir(exist_ok=True)
+        tmp = memo.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_text(json.dumps(data))
+        tmp.replace(memo)
+    out = {}
+    for modname, (names, dynamic) in data.items():
+        info = ModuleInfo()
+        info.names, info.dynamic = set(names), dynamic
+        out[modname] = info
+    return out
+
+
 def table(cache):
     vers = versions()
     lines = [HEADER]
     for pkg in VERSIONS:
         modules, names, dynamic = {}, {}, {}
         for idx, version in enumerate(vers[pkg]):
-            for modname, info in read_wheel(cached_wheel(cache, pkg, version)).items():
+            for modname, info in read_wheel_cached(cached_wheel(cache, pkg, version)).items():
                 modules.setdefault(modname, set()).add(idx)
                 if info.dynamic:
                     dynamic.setdefault(modname, set()).add(idx)

@@ -177,6 +177,9 @@ pub struct VersionSel {
     /// The pin names a release not in the table (an older patch of a
     /// recorded minor): judged by the recorded patch of the same minor.
     pub approximate: bool,
+    /// Not pinned itself: the release train of this pinned OpenTelemetry
+    /// package decides (see [`select_for`]).
+    pub train: Option<String>,
 }
 
 impl VersionSel {
@@ -190,6 +193,7 @@ impl VersionSel {
             package: package.to_owned(),
             index: None,
             approximate: false,
+            train: None,
         }
     }
 }
@@ -204,6 +208,7 @@ pub fn select_version(package: &str, specifier: Option<&str>) -> VersionSel {
         package: p.name.to_owned(),
         index,
         approximate,
+        train: None,
     };
     let spec = specifier.map(str::trim).unwrap_or_default();
     let Some(parsed) = Specifier::parse(spec) else {
@@ -265,7 +270,7 @@ pub fn select_for(package: &str, declared: &[(String, String)]) -> VersionSel {
         let spec = format!("=={}.{}.*", series.0, series.1);
         let mut sel = select_version(&name, Some(&spec));
         if sel.index.is_some() {
-            sel.approximate = true;
+            sel.train = Some(other.clone());
             return sel;
         }
     }
@@ -339,6 +344,24 @@ pub fn check_module(module: &str, selected: &VersionSel) -> NameCheck {
             .map(|i| p.versions[i].to_owned())
             .collect(),
     }
+}
+
+/// Public modules whose newest recorded version defines `name`, as
+/// (module, package), shortest path first: where to import it from.
+pub fn modules_defining(name: &str) -> Vec<(&'static str, &'static str)> {
+    let t = table();
+    let mut out: Vec<(&'static str, &'static str)> = Vec::new();
+    for p in &t.packages {
+        let newest: Bits = 1 << (p.versions.len() - 1);
+        for (module, entry) in &p.modules {
+            let public = !module.split('.').any(|part| part.starts_with('_'));
+            if public && entry.names.get(name).is_some_and(|b| b & newest != 0) {
+                out.push((module, p.name));
+            }
+        }
+    }
+    out.sort_by_key(|(m, _)| (m.len(), *m));
+    out
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -180,6 +180,7 @@ fn selecting_versions_with_pep440_specifiers() {
     // An older patch of a recorded minor is judged by the recorded patch.
     let sel = select_version("opentelemetry-sdk", Some("==1.9.0"));
     assert_eq!((sel.version(), sel.approximate), (Some("1.9.1"), true));
+    assert_eq!(sel.train, None);
     // Older than the table, unreadable, or not a known package: nothing.
     assert_eq!(pinned("opentelemetry-sdk", "==1.2.0"), None);
     assert_eq!(pinned("opentelemetry-sdk", "==banana"), None);
@@ -208,10 +209,9 @@ fn unpinned_otel_packages_follow_a_pinned_member_of_the_train() {
         ),
         ("flask".to_string(), "".to_string()),
     ];
-    assert_eq!(
-        select_for("opentelemetry-sdk", &declared).version(),
-        Some("1.20.0")
-    );
+    let sdk = select_for("opentelemetry-sdk", &declared);
+    assert_eq!(sdk.version(), Some("1.20.0"));
+    assert_eq!(sdk.train.as_deref(), Some("opentelemetry-api"));
     assert_eq!(
         select_for("opentelemetry-instrumentation-flask", &declared).version(),
         Some("0.41b0")

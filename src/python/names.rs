@@ -72,6 +72,8 @@ pub struct MissingName {
     /// The pin names a release the table does not record; judged by the
     /// recorded patch of its minor (or the release train of a pinned sibling).
     pub approximate: bool,
+    /// The version follows this pinned OpenTelemetry package's release train.
+    pub train: Option<String>,
     pub line: usize,
     pub column: usize,
     pub suggestion: Option<String>,
@@ -97,6 +99,8 @@ struct Imported {
 
 struct FromImport {
     module: String,
+    /// Where the module path starts.
+    at: (usize, usize),
     names: Vec<Imported>,
     guarded: bool,
 }
@@ -145,6 +149,7 @@ pub fn missing_library_names(module: &Module, reqs: &Requirements) -> Vec<Missin
             package: package.to_owned(),
             version: version.to_owned(),
             approximate: sel.approximate,
+            train: sel.train.clone(),
             line: at.0,
             column: at.1,
             suggestion,
@@ -153,14 +158,11 @@ pub fn missing_library_names(module: &Module, reqs: &Requirements) -> Vec<Missin
         });
     };
     for imp in facts.from_imports.iter().filter(|i| !i.guarded) {
-        let Some(first) = imp.names.first() else {
-            continue;
-        };
         if imp.module.starts_with('.') {
             continue;
         }
         if let Some((parent, part)) = missing_part(&imp.module, reqs) {
-            report(&part, &parent, (first.line, first.column), Access::Module);
+            report(&part, &parent, imp.at, Access::Module);
             continue;
         }
         if let ModuleState::Module(_) = module_state(&imp.module) {
@@ -335,6 +337,7 @@ impl Facts {
                     };
                     facts.from_imports.push(FromImport {
                         module: compact(&src[m.byte_range()]),
+                        at: position(m, src),
                         names: imported(node, src),
                         guarded: inside(&import_guards),
                     });
@@ -456,13 +459,12 @@ impl Facts {
                     continue;
                 }
                 if let ModuleState::Module(_) = module_state(&current) {
-                    let pos = attr_node.start_position();
-                    let line_start = attr_node.start_byte() - pos.column;
+                    let (line, column) = position(attr_node, src);
                     out.push(AttributeUse {
                         module: current.clone(),
                         name: attr.to_owned(),
-                        line: pos.row + 1,
-                        column: src[line_start..attr_node.start_byte()].chars().count() + 1,
+                        line,
+                        column,
                     });
                 }
                 break;
@@ -511,16 +513,25 @@ fn imported(node: Node, src: &str) -> Vec<Imported> {
             ),
             _ => (n, None),
         };
-        let pos = name.start_position();
-        let line_start = name.start_byte() - pos.column;
+        let (line, column) = position(name, src);
         out.push(Imported {
             name: compact(&src[name.byte_range()]),
             alias,
-            line: pos.row + 1,
-            column: src[line_start..name.start_byte()].chars().count() + 1,
+            line,
+            column,
         });
     }
     out
+}
+
+/// 1-based line and character column where `node` starts.
+fn position(node: Node, src: &str) -> (usize, usize) {
+    let pos = node.start_position();
+    let line_start = node.start_byte() - pos.column;
+    (
+        pos.row + 1,
+        src[line_start..node.start_byte()].chars().count() + 1,
+    )
 }
 
 /// Dotted names without the whitespace or line continuations inside them.

@@ -197,7 +197,8 @@ fn a_module_that_did_not_exist_yet_in_the_pinned_version() {
     ]);
     let got = missing_library_names(&parse(src), &train);
     assert_eq!(got.len(), 1);
-    assert!(got[0].approximate);
+    assert_eq!(got[0].train.as_deref(), Some("opentelemetry-api"));
+    assert_eq!((got[0].line, got[0].column), (1, 6));
 }
 
 #[test]

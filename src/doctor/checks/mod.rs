@@ -47,4 +47,6 @@ pub const OFFLINE: &[Check] = &[
     check!(Code, code::xray),
     check!(Code, code::watchtower),
     check!(Code, code::gunicorn),
+    check!(Code, code::undefined),
+    check!(Code, code::library),
 ];
