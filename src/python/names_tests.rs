@@ -1,4 +1,5 @@
 use super::*;
+use crate::python::scope;
 
 fn parse(src: &str) -> Module {
     Module::parse(src).unwrap_or_else(|e| panic!("test source parses: {e}\n{src}"))
