@@ -106,7 +106,7 @@ def download(cache, wanted):
     batches = []
     for pkg, version in missing:
         for batch in batches:
-            if len(batch) < 24 and all(p != pkg for p, _ in batch):
+            if len(batch) < 12 and all(p != pkg for p, _ in batch):
                 batch.append((pkg, version))
                 break
         else:
@@ -121,7 +121,7 @@ def download(cache, wanted):
         if out.returncode != 0:
             raise SystemExit(f"pip download failed: {' '.join(cmd)}\n{out.stderr}")
 
-    with concurrent.futures.ThreadPoolExecutor(4) as pool:
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
         list(pool.map(run, batches))
     for pkg, version in missing:
         if cached_wheel(cache, pkg, version) is None:

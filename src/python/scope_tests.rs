@@ -370,3 +370,45 @@ for i in range(3):
     ));
     assert!(m.getattr && m.may_define("anything"));
 }
+
+#[test]
+fn classes_inside_functions_see_the_function_locals() {
+    clean("def f():\n    x = 1\n    class A:\n        y = x\n        def m(self):\n            return x\n    return A\n");
+}
+
+#[test]
+fn an_except_name_used_after_its_block_is_not_judged() {
+    // Python 3 unbinds `e` after the block; the analysis ignores that.
+    clean("try:\n    pass\nexcept Exception as e:\n    pass\nprint(e)\n");
+}
+
+#[test]
+fn conditional_definitions_bind() {
+    clean("import sys\nif sys.platform == 'win32':\n    def opener():\n        return 1\nelse:\n    def opener():\n        return 2\nopener()\n");
+    clean("while True:\n    found = 1\n    break\nprint(found)\n");
+}
+
+#[test]
+fn class_decorators_and_async_code() {
+    assert_eq!(
+        undefined("@dataclass\nclass Point:\n    x: int = 0\n"),
+        ["dataclass@1"]
+    );
+    clean("import asyncio\nasync def main():\n    await asyncio.sleep(0)\n    return [x async for x in agen()]\nasync def agen():\n    yield 1\n");
+}
+
+#[test]
+fn all_lists_and_strings_are_not_uses() {
+    clean("__all__ = ['NotDefinedHere']\n");
+    clean("x = {'key': 'value'}\nprint(x['key'])\n");
+}
+
+#[test]
+fn an_undefined_name_is_reported_at_every_use() {
+    let got = undefined_names(&parse(
+        "def f():\n    a = missing\n    return missing + 1\n",
+    ));
+    let at: Vec<_> = got.iter().map(|u| (u.line, u.column)).collect();
+    assert_eq!(at, [(2, 9), (3, 12)]);
+    assert!(got.iter().all(|u| u.in_function.as_deref() == Some("f")));
+}
