@@ -131,7 +131,7 @@ fn word(miss: &MissingName) -> Finding {
     }
     if let Some(train) = &miss.train {
         fix.push(format!(
-            "{} is not pinned, so pip installs the release that matches the pin of {train}: {}",
+            "{} is not pinned, so pip installs the release that matches the {train} pin: {}",
             miss.package, miss.version
         ));
     } else if miss.approximate {
