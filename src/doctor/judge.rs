@@ -16,6 +16,8 @@ pub enum When {
     /// When everything the consequence is about, the root is about too
     /// (the variables this shell lacks cover the credentials found missing).
     Covered,
+    /// When both point at the same line of the same file.
+    SameLine,
 }
 
 pub struct Implication {
@@ -179,6 +181,9 @@ pub const IMPLICATIONS: &[Implication] = &[
         Covered,
         "the exporter drops the quoted header",
     ),
+    // Code that runs before `app = Flask(...)` uses a name not bound yet.
+    imp("xray-middleware-before-app", "python-name-undefined", SameLine, "`app` is not defined there yet"),
+    imp("flask-instrumented-before-app", "python-name-undefined", SameLine, "`app` is not defined there yet"),
     // A bind-mounted config that does not exist is the collector's problem.
     imp(
         "collector-config-missing",
@@ -255,6 +260,7 @@ fn applies(imp: &Implication, root: &Finding, cons: &Finding) -> bool {
         Always => true,
         SameService => root.service.is_some() && root.service == cons.service,
         Covered => !cons.about.is_empty() && cons.about.iter().all(|a| root.about.contains(a)),
+        SameLine => root.file.is_some() && root.file == cons.file && root.line == cons.line,
     }
 }
 

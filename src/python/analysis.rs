@@ -159,6 +159,11 @@ impl Module {
         &self.source
     }
 
+    /// The syntax tree's root, for analyses that walk the whole tree (scope.rs).
+    pub fn root(&self) -> Node<'_> {
+        self.tree.root_node()
+    }
+
     /// The first `NAME = Flask(...)` / `flask.Flask(...)` among the direct
     /// top-level statements. Apps created inside `if`/`try` blocks are not
     /// reported, because code inserted after them would need their indentation.

@@ -2,4 +2,7 @@
 
 pub mod analysis;
 pub mod instrument;
+pub mod libnames;
+pub mod names;
 pub mod requirements;
+pub mod scope;

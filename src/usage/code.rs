@@ -32,6 +32,8 @@ pub struct Code {
     pub mods: Vec<PyModule>,
     pub broken: Vec<Broken>,
     app: Option<usize>,
+    /// Where absolute imports of the project's own modules resolve.
+    roots: Vec<PathBuf>,
 }
 
 impl Code {
@@ -40,6 +42,7 @@ impl Code {
             mods: Vec::new(),
             broken: Vec::new(),
             app: None,
+            roots: Vec::new(),
         };
         let Some(app) = &project.backend.app else {
             return code;
@@ -51,6 +54,7 @@ impl Code {
         .into_iter()
         .flatten()
         .collect();
+        code.roots = roots.clone();
         let mut queue = VecDeque::from([app.path.clone()]);
         let mut seen: Vec<PathBuf> = vec![app.path.clone()];
         while let Some(path) = queue.pop_front() {
@@ -123,6 +127,21 @@ impl Code {
     /// The module that creates the Flask app.
     pub fn app(&self) -> Option<&PyModule> {
         self.app.map(|i| &self.mods[i])
+    }
+
+    /// The project module a `from <module> import …` in `from` names (the
+    /// module itself, not a submodule named after `import`), if it is one
+    /// of the project's own and it runs.
+    pub fn project_module(&self, from: &Path, module: &str) -> Option<&PyModule> {
+        let probe = Import {
+            module: module.to_string(),
+            name: None,
+            alias: None,
+            line: 0,
+            module_level: true,
+        };
+        let path = resolve(&probe, from, &self.roots)?;
+        self.mods.iter().find(|m| m.path == path)
     }
 
     /// Why conclusions drawn from the absence of something cannot be trusted:

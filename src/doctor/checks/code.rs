@@ -3,11 +3,13 @@
 //! modules counts wherever it is.
 
 mod facts;
+mod names;
 mod otel;
 mod providers;
 
 use crate::doctor::{Checked, Ctx, Finding, Unsure};
 
+pub use names::{library, undefined};
 pub use otel::{flask, gunicorn, tracing};
 pub use providers::{rollbar, watchtower, xray};
 

@@ -161,13 +161,10 @@ fn rollbar_init_in_before_first_request_never_runs_on_flask_2_3() {
     let found = crate::doctor::checks::deps::tests::all(&rich(RICH_COMPOSE, &app));
     let at: Vec<_> = found.iter().map(|f| (f.id, f.line)).collect();
     let hook = line_of(&app, "@app.before_first_request");
-    assert_eq!(
-        at,
-        vec![
-            ("flask-before-first-request", Some(hook)),
-            ("rollbar-not-initialized", Some(hook + 2))
-        ]
-    );
+    // One cause: the crash at import; Rollbar never initialised is its
+    // consequence, said in its title.
+    assert_eq!(at, vec![("flask-before-first-request", Some(hook))]);
+    assert!(found[0].title.ends_with("so Rollbar is never initialised"), "{}", found[0].title);
 }
 
 #[test]

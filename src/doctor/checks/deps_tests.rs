@@ -8,11 +8,14 @@ use crate::project::{discover, DiscoverOptions};
 pub(crate) fn all(tp: &TestProject) -> Vec<Finding> {
     let shell = |k: &str| tp.shell.get(k).cloned();
     let ctx = Ctx::new(&tp.project, &shell);
-    crate::doctor::checks::OFFLINE
-        .iter()
-        .filter(|c| matches!(c.category, Category::Dependencies | Category::Code))
-        .flat_map(|c| (c.run)(&ctx).unwrap_or_default())
-        .collect()
+    // Judged as doctor judges them: a consequence folds into its root.
+    crate::doctor::judge::judge(
+        crate::doctor::checks::OFFLINE
+            .iter()
+            .filter(|c| matches!(c.category, Category::Dependencies | Category::Code))
+            .flat_map(|c| (c.run)(&ctx).unwrap_or_default())
+            .collect(),
+    )
 }
 
 pub(crate) fn ids(tp: &TestProject) -> Vec<&'static str> {

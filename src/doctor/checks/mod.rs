@@ -218,6 +218,18 @@ pub const OFFLINE: &[Check] = &[
     ),
     check!(
         Code,
+        code::undefined,
+        "names used in the running code that are bound nowhere",
+        ["python-name-undefined"]
+    ),
+    check!(
+        Code,
+        code::library,
+        "names imported from the library versions the requirements select",
+        ["library-name-missing"]
+    ),
+    check!(
+        Code,
         code::gunicorn,
         "gunicorn and tracing set-up",
         ["gunicorn-fork-unsafe"]

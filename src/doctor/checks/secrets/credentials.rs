@@ -165,7 +165,7 @@ pub fn rollbar_token(ctx: &Ctx) -> Vec<Finding> {
     };
     // A literal token is secret-hardcoded; it does reach Rollbar.
     if ctx.code().mods.iter().any(|m| {
-        python_secrets(m.module.source())
+        python_secrets(&m.module)
             .iter()
             .any(|h| h.0 == Kind::Rollbar)
     }) {

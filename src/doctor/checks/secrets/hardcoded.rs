@@ -5,6 +5,7 @@ use crate::doctor::checks::compose_env::set;
 use crate::doctor::{Ctx, Finding, Fix};
 use crate::mask::{mask, mask_shapes};
 use crate::providers::honeycomb::{self, key_kind, KeyKind};
+use crate::python::analysis::Module;
 use tree_sitter::Node;
 
 /// Names whose value, written as a literal next to them, is a secret.
@@ -199,7 +200,7 @@ pub fn hardcoded(ctx: &Ctx) -> Vec<Finding> {
         }
     }
     for m in &ctx.code().mods {
-        for (kind, secret, line, column) in python_secrets(m.module.source()) {
+        for (kind, secret, line, column) in python_secrets(&m.module) {
             out.push(leak(kind, &m.display, Some(line))
                 .column(Some(column))
                 .evidence(hidden(m.module.source().lines().nth(line - 1).unwrap_or_default().trim(), &secret))
@@ -333,20 +334,12 @@ fn literal_role(n: Node, src: &str) -> String {
 }
 
 /// Secrets in the string literals of a module: (kind, secret, line, column).
-/// Comments are no string nodes, so code commented out never counts.
-pub(super) fn python_secrets(src: &str) -> Vec<(Kind, String, usize, usize)> {
-    let mut parser = tree_sitter::Parser::new();
-    if parser
-        .set_language(&tree_sitter_python::LANGUAGE.into())
-        .is_err()
-    {
-        return Vec::new();
-    }
-    let Some(tree) = parser.parse(src, None) else {
-        return Vec::new();
-    };
+/// Comments are no string nodes, so code commented out never counts. Reads
+/// the module's own tree: parsed once per run.
+pub(super) fn python_secrets(module: &Module) -> Vec<(Kind, String, usize, usize)> {
+    let src = module.source();
     let mut out = Vec::new();
-    let mut stack = vec![tree.root_node()];
+    let mut stack = vec![module.root()];
     while let Some(n) = stack.pop() {
         let mut c = n.walk();
         stack.extend(n.children(&mut c));

@@ -410,9 +410,11 @@ fn by_position_any_literal_value_of_a_key_variable_counts() {
 
 #[test]
 fn the_v1_key_shape_is_recognised_in_code_strings_only_with_mixed_characters() {
-    let hits = super::hardcoded::python_secrets(&format!(
+    let module = crate::python::analysis::Module::parse(&format!(
         "KEY = '{V1_KEY}'\nNAME = 'opentelemetryinstrument'\nX = 'ABCDEFGHIJKLMNOPQRSTUV'\n"
-    ));
+    ))
+    .unwrap();
+    let hits = super::hardcoded::python_secrets(&module);
     let found: Vec<&str> = hits.iter().map(|h| h.1.as_str()).collect();
     assert_eq!(found, [V1_KEY]);
 }

@@ -1,0 +1,460 @@
+//! The public names of the backend's libraries per released version, read
+//! from library_names.txt (generated from the real wheels by
+//! scripts/gen-library-names.py), and the questions asked of it: which
+//! version do the requirements select, and does that version have a name.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+#[path = "libnames_version.rs"]
+mod version;
+
+pub use version::{Specifier, Version};
+
+const DATA: &str = include_str!("library_names.txt");
+
+/// Versions as a bitset over a package's version list.
+type Bits = u128;
+
+pub struct Package {
+    pub name: &'static str,
+    pub versions: Vec<&'static str>,
+    parsed: Vec<Version>,
+    modules: HashMap<&'static str, ModuleEntry>,
+}
+
+struct ModuleEntry {
+    present: Bits,
+    dynamic: Bits,
+    names: HashMap<&'static str, Bits>,
+}
+
+pub struct Table {
+    packages: Vec<Package>,
+    /// Module → index of the package that ships it.
+    owner: HashMap<&'static str, usize>,
+    /// Proper prefixes of shipped modules that no package ships itself:
+    /// namespace packages, open to any distribution.
+    namespaces: HashSet<String>,
+}
+
+pub fn table() -> &'static Table {
+    static TABLE: OnceLock<Table> = OnceLock::new();
+    TABLE.get_or_init(|| parse(DATA).expect("library_names.txt is well formed"))
+}
+
+fn bits(ranges: Option<&str>, all: Bits) -> Result<Bits, String> {
+    let Some(ranges) = ranges else {
+        return Ok(all);
+    };
+    let mut out = 0;
+    for part in ranges.split(',') {
+        let (a, b) = part.split_once('-').unwrap_or((part, part));
+        let (a, b): (u32, u32) = (
+            a.parse().map_err(|_| format!("bad range {part}"))?,
+            b.parse().map_err(|_| format!("bad range {part}"))?,
+        );
+        for i in a..=b.min(127) {
+            out |= 1 << i;
+        }
+    }
+    Ok(out & all)
+}
+
+fn parse(data: &'static str) -> Result<Table, String> {
+    let mut packages: Vec<Package> = Vec::new();
+    let mut module: Option<&'static str> = None;
+    for (n, line) in data.lines().enumerate() {
+        let err = |m: &str| format!("line {}: {m}", n + 1);
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (head, rest) = line.split_once(' ').unwrap_or((line, ""));
+        let rest = (!rest.is_empty()).then_some(rest);
+        match head {
+            "@package" => {
+                packages.push(Package {
+                    name: rest.ok_or_else(|| err("package without a name"))?,
+                    versions: Vec::new(),
+                    parsed: Vec::new(),
+                    modules: HashMap::new(),
+                });
+                module = None;
+            }
+            "@versions" => {
+                let p = packages
+                    .last_mut()
+                    .ok_or_else(|| err("versions before package"))?;
+                p.versions = rest.unwrap_or_default().split(' ').collect();
+                if p.versions.len() > 128 {
+                    return Err(err("more than 128 versions"));
+                }
+                p.parsed = p
+                    .versions
+                    .iter()
+                    .map(|v| Version::parse(v).ok_or_else(|| err("bad version")))
+                    .collect::<Result<_, _>>()?;
+            }
+            _ => {
+                let p = packages
+                    .last_mut()
+                    .ok_or_else(|| err("entry before package"))?;
+                let all: Bits = if p.versions.len() == 128 {
+                    Bits::MAX
+                } else {
+                    (1 << p.versions.len()) - 1
+                };
+                match head {
+                    "@module" => {
+                        let name = line[8..].split(' ').next().unwrap_or_default();
+                        let present = bits(rest.and_then(|r| r.split_once(' ')).map(|r| r.1), all)?;
+                        p.modules.insert(
+                            name,
+                            ModuleEntry {
+                                present,
+                                dynamic: 0,
+                                names: HashMap::new(),
+                            },
+                        );
+                        module = Some(name);
+                    }
+                    "@dynamic" => {
+                        let m = module.and_then(|m| p.modules.get_mut(m));
+                        m.ok_or_else(|| err("dynamic outside a module"))?.dynamic =
+                            bits(rest, all).map_err(|e| err(&e))?;
+                    }
+                    name => {
+                        let m = module.and_then(|m| p.modules.get_mut(m));
+                        let m = m.ok_or_else(|| err("name outside a module"))?;
+                        let present = m.present;
+                        m.names
+                            .insert(name, bits(rest, present).map_err(|e| err(&e))?);
+                    }
+                }
+            }
+        }
+    }
+    let mut owner = HashMap::new();
+    let mut namespaces = HashSet::new();
+    for (i, p) in packages.iter().enumerate() {
+        for m in p.modules.keys() {
+            owner.insert(*m, i);
+        }
+    }
+    for m in owner.keys() {
+        let mut prefix = *m;
+        while let Some((parent, _)) = prefix.rsplit_once('.') {
+            if !owner.contains_key(parent) {
+                namespaces.insert(parent.to_owned());
+            }
+            prefix = parent;
+        }
+    }
+    Ok(Table {
+        packages,
+        owner,
+        namespaces,
+    })
+}
+
+impl Table {
+    pub fn package(&self, name: &str) -> Option<&Package> {
+        let name = super::requirements::normalize_name(name);
+        self.packages.iter().find(|p| p.name == name)
+    }
+
+    pub fn packages(&self) -> impl Iterator<Item = &Package> {
+        self.packages.iter()
+    }
+}
+
+/// The release the requirements select for one package: the newest known
+/// release their specifier allows (what a fresh `pip install` gets).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionSel {
+    pub package: String,
+    index: Option<usize>,
+    /// The pin names a release not in the table (an older patch of a
+    /// recorded minor): judged by the recorded patch of the same minor.
+    pub approximate: bool,
+    /// Not pinned itself: the release train of this pinned OpenTelemetry
+    /// package decides (see [`select_for`]).
+    pub train: Option<String>,
+}
+
+impl VersionSel {
+    pub fn version(&self) -> Option<&'static str> {
+        let p = table().package(&self.package)?;
+        Some(p.versions[self.index?])
+    }
+
+    fn unknown(package: &str) -> VersionSel {
+        VersionSel {
+            package: package.to_owned(),
+            index: None,
+            approximate: false,
+            train: None,
+        }
+    }
+}
+
+/// Unpinned (None or "") → the newest known release. A specifier that no
+/// known release meets, or that cannot be read, selects nothing.
+pub fn select_version(package: &str, specifier: Option<&str>) -> VersionSel {
+    let Some(p) = table().package(package) else {
+        return VersionSel::unknown(package);
+    };
+    let sel = |index: Option<usize>, approximate| VersionSel {
+        package: p.name.to_owned(),
+        index,
+        approximate,
+        train: None,
+    };
+    let spec = specifier.map(str::trim).unwrap_or_default();
+    let Some(parsed) = Specifier::parse(spec) else {
+        return sel(None, false);
+    };
+    let newest = (0..p.versions.len())
+        .filter(|&i| parsed.matches(p.versions[i], &p.parsed[i]))
+        .max_by(|&a, &b| p.parsed[a].cmp(&p.parsed[b]));
+    if newest.is_some() {
+        return sel(newest, false);
+    }
+    // `==1.9.0` when the table records 1.9.1: the same minor series.
+    let series = parsed.pinned().map(Version::series);
+    let same = (0..p.versions.len()).find(|&i| Some(p.parsed[i].series()) == series);
+    sel(same, same.is_some())
+}
+
+/// OpenTelemetry's core packages (1.N) and contrib packages (0.(N+21)bK)
+/// are released in lockstep and pin each other exactly, so pip resolves
+/// an unpinned one to the train of a pinned one.
+const CORE_TO_CONTRIB: u64 = 21;
+
+fn otel_train(package: &str) -> Option<bool> {
+    let p = table().package(package)?;
+    if !p.name.starts_with("opentelemetry-") {
+        return None;
+    }
+    Some(p.parsed.first()?.release.first() == Some(&1))
+}
+
+/// [`select_version`] for a package given every declared requirement
+/// (normalized name, specifier): a package that is not pinned itself but
+/// belongs to OpenTelemetry's release train follows a pinned member.
+pub fn select_for(package: &str, declared: &[(String, String)]) -> VersionSel {
+    let name = super::requirements::normalize_name(package);
+    let own = declared
+        .iter()
+        .find(|(n, _)| *n == name)
+        .map(|(_, s)| s.as_str());
+    let direct = select_version(&name, own);
+    let Some(core) = otel_train(&name) else {
+        return direct;
+    };
+    if own.is_some_and(|s| !s.is_empty()) {
+        return direct;
+    }
+    for (other, spec) in declared {
+        let (Some(other_core), Some(pin)) = (otel_train(other), Specifier::parse(spec)) else {
+            continue;
+        };
+        let Some(pinned) = pin.pinned() else { continue };
+        let (major, minor) = pinned.series();
+        let series = match (other_core, core) {
+            (true, false) => (0, minor + CORE_TO_CONTRIB),
+            (false, true) if minor >= CORE_TO_CONTRIB => (1, minor - CORE_TO_CONTRIB),
+            (a, b) if a == b => (major, minor),
+            _ => continue,
+        };
+        let spec = format!("=={}.{}.*", series.0, series.1);
+        let mut sel = select_version(&name, Some(&spec));
+        if sel.index.is_some() {
+            sel.train = Some(other.clone());
+            return sel;
+        }
+    }
+    direct
+}
+
+/// The distribution that ships an import name: `opentelemetry.sdk.trace`
+/// → `opentelemetry-sdk`, `flask_cors` → `flask-cors`.
+pub fn package_of_module(module: &str) -> Option<&'static str> {
+    let t = table();
+    let mut prefix = module;
+    loop {
+        if let Some(&i) = t.owner.get(prefix) {
+            return Some(t.packages[i].name);
+        }
+        prefix = prefix.rsplit_once('.')?.0;
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ModuleState {
+    /// Shipped by this package, in the selected version or not.
+    Module(&'static str),
+    /// A namespace package: any distribution may add to it.
+    Namespace,
+    Unknown,
+}
+
+pub fn module_state(module: &str) -> ModuleState {
+    let t = table();
+    match t.owner.get(module) {
+        Some(&i) => ModuleState::Module(t.packages[i].name),
+        None if t.namespaces.contains(module) => ModuleState::Namespace,
+        None => ModuleState::Unknown,
+    }
+}
+
+/// Whether the selected version of the module's package ships it.
+pub fn module_present(module: &str, selected: &VersionSel) -> bool {
+    entry(module, selected).is_some_and(|(e, i)| e.present & (1 << i) != 0)
+}
+
+fn entry<'t>(module: &str, selected: &VersionSel) -> Option<(&'t ModuleEntry, usize)> {
+    let t = table();
+    let p = &t.packages[*t.owner.get(module)?];
+    if p.name != selected.package {
+        return None;
+    }
+    Some((p.modules.get(module)?, selected.index?))
+}
+
+/// Whether the selected version ships `module` (a module of its package):
+/// `Missing` lists the versions that do, for a module that moved.
+pub fn check_module(module: &str, selected: &VersionSel) -> NameCheck {
+    let t = table();
+    let (Some(&owner), Some(index)) = (t.owner.get(module), selected.index) else {
+        return NameCheck::UnknownModule;
+    };
+    let p = &t.packages[owner];
+    if p.name != selected.package {
+        return NameCheck::UnknownModule;
+    }
+    let present = p.modules[module].present;
+    if present & (1 << index) != 0 {
+        return NameCheck::Present;
+    }
+    NameCheck::Missing {
+        suggestion: None,
+        versions_with_it: (0..p.versions.len())
+            .filter(|i| present & (1 << i) != 0)
+            .map(|i| p.versions[i].to_owned())
+            .collect(),
+    }
+}
+
+/// Public modules whose newest recorded version defines `name`, as
+/// (module, package), shortest path first: where to import it from.
+pub fn modules_defining(name: &str) -> Vec<(&'static str, &'static str)> {
+    let t = table();
+    let mut out: Vec<(&'static str, &'static str)> = Vec::new();
+    for p in &t.packages {
+        let newest: Bits = 1 << (p.versions.len() - 1);
+        for (module, entry) in &p.modules {
+            let public = !module.split('.').any(|part| part.starts_with('_'));
+            if public && entry.names.get(name).is_some_and(|b| b & newest != 0) {
+                out.push((module, p.name));
+            }
+        }
+    }
+    out.sort_by_key(|(m, _)| (m.len(), *m));
+    out
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NameCheck {
+    Present,
+    Missing {
+        suggestion: Option<String>,
+        /// The recorded versions that do have it (empty: none).
+        versions_with_it: Vec<String>,
+    },
+    /// Not a module of the selected package version (or nothing selected).
+    UnknownModule,
+    /// The module makes names at run time (`__getattr__`): anything goes.
+    Dynamic,
+}
+
+/// Does `from module import name` (or `module.name`) find something in the
+/// selected version? Names starting with `_` are not recorded and always
+/// pass; so do submodules shipped by another package.
+pub fn check_name(module: &str, name: &str, selected: &VersionSel) -> NameCheck {
+    if name.starts_with('_') {
+        return NameCheck::Present;
+    }
+    let Some((entry, index)) = entry(module, selected) else {
+        return NameCheck::UnknownModule;
+    };
+    let bit = 1 << index;
+    if entry.present & bit == 0 {
+        return NameCheck::UnknownModule;
+    }
+    if entry.dynamic & bit != 0 {
+        return NameCheck::Dynamic;
+    }
+    if entry.names.get(name).is_some_and(|b| b & bit != 0) {
+        return NameCheck::Present;
+    }
+    let sub = format!("{module}.{name}");
+    if module_state(&sub) != ModuleState::Unknown
+        && package_of_module(&sub) != Some(selected.package.as_str())
+    {
+        return NameCheck::Present;
+    }
+    let p = table()
+        .package(&selected.package)
+        .expect("selected package is known");
+    let with_it = entry.names.get(name).copied().unwrap_or(0);
+    let candidates = entry
+        .names
+        .iter()
+        .filter(|(_, b)| *b & bit != 0)
+        .map(|(n, _)| *n);
+    NameCheck::Missing {
+        suggestion: closest(name, candidates),
+        versions_with_it: (0..p.versions.len())
+            .filter(|i| with_it & (1 << i) != 0)
+            .map(|i| p.versions[i].to_owned())
+            .collect(),
+    }
+}
+
+/// The candidate nearest to `name` by edit distance (case-insensitive),
+/// if near enough to be the likely intent.
+pub fn closest<'a>(name: &str, candidates: impl Iterator<Item = &'a str>) -> Option<String> {
+    let lower = name.to_lowercase();
+    let limit = (name.chars().count() * 2 / 5).max(2);
+    let common = |c: &str| {
+        c.chars()
+            .zip(name.chars())
+            .take_while(|(a, b)| a == b)
+            .count()
+    };
+    candidates
+        .map(|c| (levenshtein(&lower, &c.to_lowercase()), c))
+        .filter(|(d, _)| *d <= limit)
+        .min_by(|(da, a), (db, b)| da.cmp(db).then(common(b).cmp(&common(a))).then(a.cmp(b)))
+        .map(|(_, c)| c.to_owned())
+}
+
+fn levenshtein(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != *cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+#[path = "libnames_tests.rs"]
+mod tests;
