@@ -96,6 +96,15 @@ pub fn run(args: DoctorArgs) -> Result<u8> {
 
 fn diagnose(project: &Project, args: &DoctorArgs, logs: Option<&(String, String)>) -> Diagnosis {
     let ctx = Ctx::new(project, &crate::resolve::process_env);
+    // The running stack is read on its own thread while the network checks run.
+    let stack = doctor::stack::spawn(
+        doctor::stack::input(project, &crate::resolve::process_env),
+        doctor::stack::Options {
+            timeout: Duration::from_secs_f64(args.timeout),
+            offline: args.offline,
+            disabled: args.no_stack,
+        },
+    );
     let mut d = doctor::diagnose_offline(&ctx);
     if args.offline {
         checks::network::skip_all(&mut d, "--offline");
@@ -109,6 +118,7 @@ fn diagnose(project: &Project, args: &DoctorArgs, logs: Option<&(String, String)
         );
         spinner.stop();
     }
+    stack.join(&mut d);
     if let Some((text, source)) = logs {
         d.add("logs", Category::Logs, Ok(doctor::logs::scan(text, source)));
     }

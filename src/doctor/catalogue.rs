@@ -165,6 +165,8 @@ pub const CATALOGUE: &[Entry] = &[
     e("xray-daemon-unreachable", Warning, Network, false, true),
     e("container-env-stale", Error, Stack, false, false),
     e("container-missing-packages", Error, Stack, false, false),
+    e("container-not-running", Error, Stack, false, false),
+    e("container-export-failing", Error, Stack, false, false),
     e("otlp-partial-success", Error, Network, false, true),
     e("otlp-body-rejected", Error, Network, false, true),
     e("honeycomb-rate-limited", Warning, Network, false, true),

@@ -8,6 +8,7 @@ pub mod finding;
 pub mod fix;
 pub mod logs;
 pub mod render;
+pub mod stack;
 #[cfg(test)]
 pub mod testkit;
 
