@@ -10,7 +10,8 @@
 #   scripts/engine.sh stop    stops it and the containerd it started
 #   scripts/engine.sh host    prints the DOCKER_HOST value
 #
-# Needs root (dockerd does) and Debian's docker.io.
+# Needs root (dockerd does) and Debian's docker.io. ENGINE_GROUP (a group
+# name or id) gives that group the socket, for tests run as a normal user.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 checkout="$(pwd -P)"
@@ -51,9 +52,16 @@ case "${1:-}" in
       --bridge=none --iptables=false --ip-masq=false --ip6tables=false \
       --userland-proxy=false \
       --log-level=warn \
+      ${ENGINE_GROUP:+--group "$ENGINE_GROUP"} \
       </dev/null >"$log" 2>&1 &
     for _ in $(seq 1 300); do
       if [ -S "$sock" ] && DOCKER_HOST="unix://$sock" docker version >/dev/null 2>&1; then
+        # What a run that was killed left behind (this engine is ours alone).
+        export DOCKER_HOST="unix://$sock"
+        stale="$(docker ps -aq)"
+        [ -n "$stale" ] && docker rm -f $stale >/dev/null
+        stale="$(docker images -q --filter 'reference=cobs-*')"
+        [ -n "$stale" ] && docker rmi -f $stale >/dev/null
         echo "DOCKER_HOST=unix://$sock"
         exit 0
       fi

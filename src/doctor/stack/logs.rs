@@ -58,6 +58,11 @@ fn classify(text: &str, c: &Container) -> Vec<Finding> {
         .map(|mut f| {
             let line = f.evidence.take().unwrap_or_default();
             f.evidence = Some(format!("{source}: {line}"));
+            // Line numbers count from the start of the lines fetched, which
+            // means nothing to the reader: keep only the count.
+            if let Some(at) = f.title.rfind(", first at line ") {
+                f.title.replace_range(at.., ")");
+            }
             f.file = None;
             f.line = None;
             f
