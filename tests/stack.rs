@@ -264,10 +264,22 @@ fn a_backend_that_crashes_at_import_is_named_with_its_log_line() {
     );
     assert_ne!(crashing, text);
     std::fs::write(&app, crashing).unwrap();
+    // An X-Ray daemon without a region prints this line and exits (as
+    // fixtures/logs/xray-daemon-region.log shows); its image is out of
+    // reach here, so a stand-in prints the same and exits the same way.
+    engine::add_stand_in(
+        tmp.path(),
+        "xray-daemon",
+        &[
+            "python3",
+            "-c",
+            "print('2023-03-04T17:22:38Z [Error] Cannot fetch region variable from config file, environment variables and ec2 metadata.'); raise SystemExit(1)",
+        ],
+    );
     let stack = Stack::new(tmp.path(), &host, "crash", port);
     stack.compose_ok(&["up", "-d", "--build"]);
     let start = Instant::now();
-    while !stack.compose_ok(&["ps"]).contains("Exit 1") {
+    while stack.compose_ok(&["ps"]).matches("Exit 1").count() < 2 {
         assert!(
             start.elapsed() < Duration::from_secs(60),
             "the backend did not exit:\n{}",
@@ -278,7 +290,24 @@ fn a_backend_that_crashes_at_import_is_named_with_its_log_line() {
     let (code, v) = doctor(&stack, &[]);
     assert_eq!(code, 1);
     let found = stack_findings(&v);
-    let down = one(&found, "container-not-running");
+    let down: Vec<_> = found
+        .iter()
+        .filter(|f| f["id"] == "container-not-running")
+        .collect();
+    assert_eq!(down.len(), 2, "{found:#?}");
+    let daemon = down[1]["title"].as_str().unwrap();
+    assert!(
+        daemon.starts_with("The xray-daemon container")
+            && daemon.contains("exited with code 1")
+            && daemon.ends_with("its log names the cause: xray-daemon-region-missing"),
+        "{daemon}"
+    );
+    let region = one(&found, "xray-daemon-region-missing");
+    assert!(region["evidence"]
+        .as_str()
+        .unwrap()
+        .contains("Cannot fetch region variable"));
+    let down = down[0];
     let title = down["title"].as_str().unwrap();
     assert!(
         title.contains("exited with code 1")

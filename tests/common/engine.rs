@@ -145,6 +145,24 @@ pub fn write_test_compose(dir: &Path, service: &str, port: u16, extra_env: &[(&s
     std::fs::write(&path, yaml_serde::to_string(&Value::Mapping(out)).unwrap()).unwrap();
 }
 
+/// Adds a service that runs `command` in the base image, in the host's
+/// network namespace: a stand-in for an image no registry can give here.
+pub fn add_stand_in(dir: &Path, name: &str, command: &[&str]) {
+    use yaml_serde::{Mapping, Value};
+    let path = dir.join("docker-compose.yml");
+    let mut doc: Value = yaml_serde::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let mut service = Mapping::new();
+    service.insert("image".into(), BASE_IMAGE.into());
+    service.insert("network_mode".into(), "host".into());
+    let argv = command.iter().map(|s| Value::from(*s)).collect();
+    service.insert("command".into(), Value::Sequence(argv));
+    doc["services"]
+        .as_mapping_mut()
+        .unwrap()
+        .insert(name.into(), Value::Mapping(service));
+    std::fs::write(&path, yaml_serde::to_string(&doc).unwrap()).unwrap();
+}
+
 /// A compose project on the test engine, taken down (containers, volumes,
 /// the images it built) when dropped.
 pub struct Stack {
