@@ -85,7 +85,10 @@ case "${1:-}" in
       done
       kill -0 "$pid" 2>/dev/null && kill -9 "$pid"
     fi
-    rm -rf "$run"
+    # The engine leaves its network namespace mounted below the exec root.
+    awk -v run="$run/" 'index($2, run) == 1 {print $2}' /proc/mounts | sort -r |
+      while read -r m; do umount "$m" 2>/dev/null || umount -l "$m" 2>/dev/null || true; done
+    rm -rf "$run" 2>/dev/null || true
     ;;
   *)
     echo "usage: $0 start|stop|host" >&2
