@@ -7,7 +7,7 @@
 # is a `python3`/`pip3` that installs requirements.txt from the package index
 # the way the upstream image does.
 #
-# The root filesystem is cached as target/engine/base-image.tar (~1 minute
+# The root filesystem is cached as target/engine/base-image.tar (minutes
 # to make), so later runs only import it (seconds).
 #
 #   DOCKER_HOST=… scripts/base-image.sh [TAG]
@@ -38,7 +38,7 @@ if [ ! -s "$cache" ]; then
   [ -n "$url" ] || { echo "base-image.sh: no Debian mirror found in /etc/apt/sources.list*" >&2; exit 1; }
   root="$(mktemp -d /tmp/cobs-rootfs.XXXXXX)"
   trap 'rm -rf "$root"' EXIT
-  echo "base-image.sh: debootstrap bookworm from $url (about a minute)" >&2
+  echo "base-image.sh: debootstrap bookworm from $url (a few minutes)" >&2
   debootstrap --variant=minbase --include=python3,python3-pip,python3-venv \
     bookworm "$root" "$url" >"target/engine/debootstrap.log" 2>&1 || {
       tail -n 20 target/engine/debootstrap.log >&2
