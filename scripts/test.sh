@@ -1,18 +1,44 @@
 #!/usr/bin/env bash
-# Every test, on a fresh machine too: installs what the suite drives from
-# outside (Debian's docker-compose 1.29, an independent implementation of
-# compose interpolation; tmux, a real terminal for the prompts) when missing,
+# Every test, on a fresh machine too. Installs what the suite drives from
+# outside when it is missing, starts a private Docker engine for the
+# running-stack tests (stopped when this script exits, even on failure),
 # then runs `cargo test`. Tests that need Python packages (Flask, the
 # OpenTelemetry SDK, opentelemetry-proto) build their own virtualenv under
 # target/py-venv on first use and reuse it afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v docker-compose >/dev/null 2>&1 || ! command -v tmux >/dev/null 2>&1; then
-  sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+# Debian package, and why the suite needs it.
+packages=(
+  "docker-compose|Debian's docker-compose 1.29: an independent implementation of compose interpolation, and what builds and starts the test stacks"
+  "tmux|a real terminal for the interactive prompts"
+  "docker.io|the Docker engine (dockerd) and CLI that doctor's running-stack tests drive"
+  "debootstrap|builds the local stand-in for the python:3.10-slim-buster base image (no image registry is reachable)"
+)
+missing=()
+for entry in "${packages[@]}"; do
+  pkg="${entry%%|*}"
+  if ! dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed"; then
+    echo "test.sh: installing $pkg: ${entry#*|}"
+    missing+=("$pkg")
+  fi
+done
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
+if [ "${#missing[@]}" -gt 0 ]; then
   $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq docker-compose tmux >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
+# The private engine (see scripts/engine.sh): its own data root under
+# target/engine, its own socket; the tests find it through DOCKER_HOST.
+trap '$sudo bash scripts/engine.sh stop || true' EXIT
+eval "export $($sudo env ENGINE_GROUP="$(id -g)" bash scripts/engine.sh start)"
+# The base image the Cruddur Dockerfile names, made locally (cached tarball).
+t0=$(date +%s)
+$sudo env DOCKER_HOST="$DOCKER_HOST" bash scripts/base-image.sh
+echo "test.sh: engine ready at $DOCKER_HOST, base image in $(( $(date +%s) - t0 )) s"
+
+# Tests that need the engine fail (instead of skipping) if it is missing.
+export CRUDDUR_REQUIRE_ENGINE=1
 cargo test --locked --no-fail-fast "$@"

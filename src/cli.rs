@@ -87,9 +87,12 @@ pub struct DoctorArgs {
     /// Skip the network checks (they are listed as skipped).
     #[arg(long)]
     pub offline: bool,
-    /// Seconds each network check may take.
+    /// Seconds each network check (and each docker engine call) may take.
     #[arg(long, default_value_t = 5.0)]
     pub timeout: f64,
+    /// Skip the running-stack checks (the containers, read through the docker engine).
+    #[arg(long)]
+    pub no_stack: bool,
     /// Backend or compose output to scan for known failures (`-` for stdin).
     #[arg(long, value_name = "FILE")]
     pub logs: Option<std::path::PathBuf>,

@@ -791,7 +791,7 @@ fn text_output_groups_by_category_with_one_summary_line_and_colour_only_when_ask
     assert_eq!(last[0], "explain any id: cruddur-obs explain <id>");
     assert_eq!(
         last[1],
-        "! Doctor found issues in 1 category (1 error, 0 warnings). 3 skipped."
+        "! Doctor found issues in 1 category (1 error, 0 warnings). 4 skipped."
     );
     assert_eq!(last[2], "", "one summary line, set apart");
     let coloured = cruddur(&["doctor", "--offline", "--color", "always"])

@@ -2,9 +2,14 @@
 //! backend with the real OpenTelemetry SDK (from PyPI, in the test venv) and
 //! the compose environment applied, and decode what reaches a loopback OTLP
 //! receiver. Then break the headers the way people do, let doctor name and
-//! fix it, and see delivery come back.
+//! fix it, and see delivery come back. The containerised variant does the
+//! same delivery through a real engine: the project's own Dockerfile built
+//! (pip installs requirements.txt inside the build), `docker-compose up`,
+//! requests, spans at the receiver.
 
 mod common;
+#[path = "common/engine.rs"]
+mod engine;
 #[path = "common/fake.rs"]
 mod fake;
 #[path = "common/pyenv.rs"]
@@ -244,4 +249,59 @@ fn traces_from_the_real_sdk_arrive_and_doctor_repairs_a_broken_header() {
                 .iter()
                 .all(|r| r.header("x-honeycomb-team") == Some(KEY))
     );
+}
+
+#[test]
+fn traces_from_the_built_container_arrive() {
+    let Some(host) = engine::engine("traces_from_the_built_container_arrive") else {
+        return;
+    };
+    let receiver = fake::honeycomb(KEY, "test-env", fake::Mode::Honeycomb);
+    let tmp = copy_fixture("cruddur-week1");
+    let dir = tmp.path();
+    cruddur(&["init", "--yes", "--no-input"])
+        .dir(dir)
+        .env("HONEYCOMB_API_KEY", KEY)
+        .run()
+        .expect_code(0);
+    let port = engine::free_port();
+    // Only the endpoint changes (to the loopback receiver) and the batch
+    // delay shortens; the key reaches the header from .env through compose.
+    engine::write_test_compose(
+        dir,
+        "backend-flask",
+        port,
+        &[
+            ("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.url.as_str()),
+            ("OTEL_BSP_SCHEDULE_DELAY", "200"),
+        ],
+    );
+    let stack = engine::Stack::new(dir, &host, "e2e", port);
+    let t = Instant::now();
+    stack.compose_ok(&["up", "-d", "--build"]);
+    stack.wait_http("backend-flask", "/api/activities/home");
+    assert_eq!(
+        engine::http_get(port, "/api/activities/notifications"),
+        Some(200)
+    );
+    let start = Instant::now();
+    let mut spans = server_spans(&receiver);
+    while !["/api/activities/home", "/api/activities/notifications"]
+        .iter()
+        .all(|r| spans.iter().any(|s| s.name.contains(r)))
+    {
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "no SERVER span for both routes within 30 s: {:?}\n{}",
+            spans.iter().map(|s| &s.name).collect::<Vec<_>>(),
+            stack.logs("backend-flask")
+        );
+        std::thread::sleep(Duration::from_millis(200));
+        spans = server_spans(&receiver);
+    }
+    eprintln!("containerised: built, up and spans in {:?}", t.elapsed());
+    for span in &spans {
+        assert_eq!(span.service, "Some(StringValue(\"backend-flask\"))");
+        assert_eq!(span.team.as_deref(), Some(KEY));
+    }
 }

@@ -164,9 +164,20 @@ fn diagnose_workspace(
 fn diagnose(project: &Project, args: &DoctorArgs, network: bool) -> Diagnosis {
     let ctx = Ctx::new(project, &crate::resolve::process_env);
     let mut d = doctor::diagnose_offline(&ctx);
+    // Network and the running stack belong to the project compose runs; the
+    // other compose files of the directory are checked offline only.
     if !network {
         return d;
     }
+    // The running stack is read on its own thread while the network checks run.
+    let stack = doctor::stack::spawn(
+        doctor::stack::input(project, &crate::resolve::process_env),
+        doctor::stack::Options {
+            timeout: Duration::from_secs_f64(args.timeout),
+            offline: args.offline,
+            disabled: args.no_stack,
+        },
+    );
     if args.offline {
         checks::network::skip_all(&mut d, "--offline");
     } else {
@@ -179,6 +190,7 @@ fn diagnose(project: &Project, args: &DoctorArgs, network: bool) -> Diagnosis {
         );
         spinner.stop();
     }
+    stack.join(&mut d);
     d
 }
 

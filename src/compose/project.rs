@@ -380,7 +380,9 @@ impl ComposeProject {
         raw.to_ascii_lowercase()
             .chars()
             .filter(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
-            .collect()
+            .collect::<String>()
+            .trim_start_matches(['_', '-'])
+            .to_string()
     }
 }
 

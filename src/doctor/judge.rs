@@ -182,8 +182,18 @@ pub const IMPLICATIONS: &[Implication] = &[
         "the exporter drops the quoted header",
     ),
     // Code that runs before `app = Flask(...)` uses a name not bound yet.
-    imp("xray-middleware-before-app", "python-name-undefined", SameLine, "`app` is not defined there yet"),
-    imp("flask-instrumented-before-app", "python-name-undefined", SameLine, "`app` is not defined there yet"),
+    imp(
+        "xray-middleware-before-app",
+        "python-name-undefined",
+        SameLine,
+        "`app` is not defined there yet",
+    ),
+    imp(
+        "flask-instrumented-before-app",
+        "python-name-undefined",
+        SameLine,
+        "`app` is not defined there yet",
+    ),
     // A bind-mounted config that does not exist is the collector's problem.
     imp(
         "collector-config-missing",

@@ -10,6 +10,7 @@ pub mod fix;
 pub mod judge;
 pub mod logs;
 pub mod render;
+pub mod stack;
 #[cfg(test)]
 pub mod testkit;
 

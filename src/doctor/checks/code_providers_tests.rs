@@ -164,7 +164,11 @@ fn rollbar_init_in_before_first_request_never_runs_on_flask_2_3() {
     // One cause: the crash at import; Rollbar never initialised is its
     // consequence, said in its title.
     assert_eq!(at, vec![("flask-before-first-request", Some(hook))]);
-    assert!(found[0].title.ends_with("so Rollbar is never initialised"), "{}", found[0].title);
+    assert!(
+        found[0].title.ends_with("so Rollbar is never initialised"),
+        "{}",
+        found[0].title
+    );
 }
 
 #[test]

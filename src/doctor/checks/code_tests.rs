@@ -71,9 +71,15 @@ fn console_exporter_only() {
 #[test]
 fn console_exporter_beside_otlp_is_info_only() {
     let extra = "provider.add_span_processor(SimpleSpanProcessor(ConsoleSpanExporter()))\n";
-    let import = "from opentelemetry.sdk.trace.export import ConsoleSpanExporter, SimpleSpanProcessor\n";
+    let import =
+        "from opentelemetry.sdk.trace.export import ConsoleSpanExporter, SimpleSpanProcessor\n";
     let f = only(
-        &app(|t| format!("{import}{}", replace(t, PROCESSOR, &format!("{PROCESSOR}{extra}")))),
+        &app(|t| {
+            format!(
+                "{import}{}",
+                replace(t, PROCESSOR, &format!("{PROCESSOR}{extra}"))
+            )
+        }),
         "console-exporter-enabled",
     );
     assert_at(&f, APP, Some(14));

@@ -110,7 +110,8 @@ fn project_names(ctx: &Ctx) -> Vec<Finding> {
                 .flatten();
             let is_submodule = |name: &str| {
                 package_dir.as_ref().is_some_and(|d| {
-                    d.join(format!("{name}.py")).is_file() || d.join(name).join("__init__.py").is_file()
+                    d.join(format!("{name}.py")).is_file()
+                        || d.join(name).join("__init__.py").is_file()
                 })
             };
             for miss in names::missing_project_names(&m.module, target, &bindings, &is_submodule) {
