@@ -10,6 +10,7 @@ pub mod commands;
 pub mod compose;
 pub mod doctor;
 pub mod edit;
+pub mod flag_values;
 pub mod fsutil;
 pub mod http;
 pub mod mask;

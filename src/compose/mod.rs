@@ -6,6 +6,7 @@ pub mod add_service;
 pub mod dotenv;
 pub mod edit;
 pub mod interpolate;
+pub mod limits;
 
 use anyhow::Result;
 use std::path::{Path, PathBuf};
@@ -54,6 +55,7 @@ pub struct EnvVar {
 
 impl ComposeFile {
     pub fn parse(path: &Path, text: String) -> Result<ComposeFile, ComposeError> {
+        let text = limits::admit(path, text)?;
         let shown = path.display();
         let mut value: Value = yaml_serde::from_str(&text).map_err(|e| {
             let loc = e.location();
@@ -71,7 +73,7 @@ impl ComposeFile {
         })?;
         value.apply_merge().map_err(|e| ComposeError {
             id: "compose-invalid",
-            message: format!("{shown}: invalid merge key (<<): {e}"),
+            message: format!("{shown}: a merge key `<<:` must name a mapping (`<<: *defaults`) or a list of them, as compose requires; here the YAML parser says: {e}"),
             line: None,
             column: None,
         })?;

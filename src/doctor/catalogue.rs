@@ -174,6 +174,7 @@ pub const CATALOGUE: &[Entry] = &[
     e("rollbar-server-error", Warning, Network, false, true),
     e("tracer-provider-overridden", Warning, Code, false, false),
     e("xray-context-missing", Warning, Code, false, false),
+    e("endpoint-redirected", Error, Network, false, true),
 ];
 
 pub fn entry(id: &str) -> &'static Entry {
