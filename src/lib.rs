@@ -12,6 +12,7 @@ pub mod doctor;
 pub mod edit;
 pub mod flag_values;
 pub mod fsutil;
+pub mod fsutil_read;
 pub mod http;
 pub mod mask;
 pub mod otlp;

@@ -23,6 +23,24 @@ pub struct Project {
     pub gitpod: Gitpod,
 }
 
+/// How discovery reads files. `Edit` (init) refuses symlinks, since a
+/// rewrite would replace the link; `ReadOnly` (doctor, send-test-span)
+/// follows them (see `fsutil_read`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Edit,
+    ReadOnly,
+}
+
+impl Access {
+    fn read_optional(self, path: &Path) -> Result<Option<String>> {
+        match self {
+            Access::Edit => fsutil::read_optional(path),
+            Access::ReadOnly => crate::fsutil_read::read_optional_following(path),
+        }
+    }
+}
+
 /// A file that may not exist yet.
 #[derive(Debug, Clone)]
 pub struct TextFile {
@@ -31,8 +49,8 @@ pub struct TextFile {
 }
 
 impl TextFile {
-    fn read(path: PathBuf) -> Result<TextFile> {
-        let text = fsutil::read_optional(&path)?;
+    fn read(path: PathBuf, access: Access) -> Result<TextFile> {
+        let text = access.read_optional(&path)?;
         Ok(TextFile { path, text })
     }
 }
@@ -110,6 +128,15 @@ pub fn find_compose(dir: &Path) -> Option<PathBuf> {
 }
 
 pub fn discover(opts: &DiscoverOptions) -> Result<Project> {
+    discover_with(opts, Access::Edit)
+}
+
+/// Discovery for commands that never write: symlinked files are read.
+pub fn discover_read_only(opts: &DiscoverOptions) -> Result<Project> {
+    discover_with(opts, Access::ReadOnly)
+}
+
+fn discover_with(opts: &DiscoverOptions, access: Access) -> Result<Project> {
     let dir = &opts.dir;
     if !dir.is_dir() {
         bail!(
@@ -137,7 +164,10 @@ pub fn discover(opts: &DiscoverOptions) -> Result<Project> {
             )
         })?,
     };
-    let text = fsutil::read_text(&compose_path)?;
+    let text = match access {
+        Access::Edit => fsutil::read_text(&compose_path)?,
+        Access::ReadOnly => crate::fsutil_read::read_text_following(&compose_path)?,
+    };
     let compose = ComposeFile::parse(&compose_path, text).map_err(|e| {
         anyhow::Error::new(DiscoverError {
             id: e.id,
@@ -150,10 +180,10 @@ pub fn discover(opts: &DiscoverOptions) -> Result<Project> {
     })?;
     let root = compose.dir().to_path_buf();
     let service = choose_backend(&compose, opts.service.as_deref())?;
-    let backend = read_backend(&compose, &service)?;
+    let backend = read_backend(&compose, &service, access)?;
     Ok(Project {
-        dotenv: TextFile::read(root.join(".env"))?,
-        gitignore: TextFile::read(root.join(".gitignore"))?,
+        dotenv: TextFile::read(root.join(".env"), access)?,
+        gitignore: TextFile::read(root.join(".gitignore"), access)?,
         gitpod: Gitpod {
             yml: Some(root.join(".gitpod.yml")).filter(|p| p.is_file()),
             workspace: std::env::var_os("GITPOD_WORKSPACE_ID").is_some_and(|v| !v.is_empty()),
@@ -273,7 +303,7 @@ pub fn find_app_module(context: &Path) -> Option<PathBuf> {
         })
 }
 
-fn read_backend(compose: &ComposeFile, name: &str) -> Result<Backend> {
+fn read_backend(compose: &ComposeFile, name: &str, access: Access) -> Result<Backend> {
     let svc = compose.service(name).expect("chosen from the file");
     let context = svc.build_context();
     let Some(ctx) = context.clone().filter(|c| c.is_dir()) else {
@@ -293,12 +323,12 @@ fn read_backend(compose: &ComposeFile, name: &str) -> Result<Backend> {
         });
     };
     let requirements = if ctx.join("requirements.txt").symlink_metadata().is_ok() {
-        let file = TextFile::read(ctx.join("requirements.txt"))?;
+        let file = TextFile::read(ctx.join("requirements.txt"), access)?;
         let includes =
             crate::python::requirements::parse_requirements_txt(file.text.as_deref().unwrap_or(""))
                 .includes
                 .iter()
-                .map(|inc| TextFile::read(ctx.join(inc)))
+                .map(|inc| TextFile::read(ctx.join(inc), access))
                 .collect::<Result<Vec<_>>>()?;
         Some(Requirements {
             kind: RequirementsKind::Txt,
@@ -308,17 +338,19 @@ fn read_backend(compose: &ComposeFile, name: &str) -> Result<Backend> {
     } else if ctx.join("pyproject.toml").symlink_metadata().is_ok() {
         Some(Requirements {
             kind: RequirementsKind::Pyproject,
-            file: TextFile::read(ctx.join("pyproject.toml"))?,
+            file: TextFile::read(ctx.join("pyproject.toml"), access)?,
             includes: vec![],
         })
     } else {
         None
     };
     let dockerfile = match svc.dockerfile() {
-        Some(p) if p.is_file() => Some(TextFile::read(p)?),
+        Some(p) if p.is_file() => Some(TextFile::read(p, access)?),
         _ => None,
     };
-    let app = find_app_module(&ctx).map(TextFile::read).transpose()?;
+    let app = find_app_module(&ctx)
+        .map(|p| TextFile::read(p, access))
+        .transpose()?;
     Ok(Backend {
         service: name.into(),
         modules: python_modules(&ctx),

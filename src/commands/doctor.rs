@@ -27,7 +27,7 @@ pub fn run(args: DoctorArgs) -> Result<u8> {
         file: args.project.file.clone(),
         service: args.project.service.clone(),
     };
-    let project = match project::discover(&opts) {
+    let project = match project::discover_read_only(&opts) {
         Ok(p) => p,
         Err(e) => {
             let Some(de) = e.downcast_ref::<DiscoverError>() else {
@@ -82,7 +82,7 @@ pub fn run(args: DoctorArgs) -> Result<u8> {
                         say!("  {line}");
                     }
                     say!("\nChecking again…\n");
-                    let project = project::discover(&opts)
+                    let project = project::discover_read_only(&opts)
                         .context("the project could not be read after fixing")?;
                     d = diagnose(&project, &args, logs.as_ref());
                 }

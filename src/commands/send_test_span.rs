@@ -19,7 +19,7 @@ pub fn run(args: SendArgs) -> Result<u8> {
         file: args.project.file.clone(),
         service: args.project.service.clone(),
     };
-    let project = project::discover(&opts).context(
+    let project = project::discover_read_only(&opts).context(
         "cannot find the backend's configuration (run `cruddur-obs init` to set a project up)",
     )?;
     let env = resolve::container_env(&project, &resolve::process_env);
@@ -243,7 +243,22 @@ fn print_config(
         ));
     }
     if let Some(x) = &plan.xray {
-        lines.push(format!("  xray daemon      {}", x.address));
+        let route = match &x.route {
+            send::xray::Route::Direct => "used as given".to_string(),
+            send::xray::Route::Published { service, udp, tcp } => {
+                let port = |p: &Option<u16>, proto: &str| {
+                    p.map_or(format!("{proto} not published"), |p| {
+                        format!("{proto} 127.0.0.1:{p}")
+                    })
+                };
+                format!(
+                    "from here through {service}'s published ports: {}, {}",
+                    port(udp, "UDP"),
+                    port(tcp, "TCP")
+                )
+            }
+        };
+        lines.push(format!("  xray daemon      {}  ({route})", x.address));
     }
     for p in &env.problems {
         lines.push(format!("  warning: {p}"));
