@@ -166,10 +166,14 @@ fn dns_cause(all: &str) -> String {
 /// rustls prints several of its errors with `{:?}` (`InvalidContentType`,
 /// `UnknownIssuer`); each known one gets a sentence with its usual cause.
 fn tls_cause(all: &str, detail: &str) -> String {
-    const KNOWN: [(&[&str], &str); 8] = [
+    const KNOWN: [(&[&str], &str); 9] = [
         (
             &["invalidcontenttype", "corrupt message", "unexpected message"],
             "the server did not answer in TLS: is it a plain http:// server given as https://?",
+        ),
+        (
+            &["handshake eof", "unexpected eof"],
+            "the server closed the connection during the handshake (a plain http:// server given as https://, or a proxy refusing the connection?)",
         ),
         (
             &["unknownissuer", "unknown issuer"],
