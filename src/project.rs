@@ -164,6 +164,10 @@ fn discover_with(opts: &DiscoverOptions, access: Access) -> Result<Project> {
             )
         })?,
     };
+    if let Ok(meta) = std::fs::metadata(&compose_path) {
+        crate::compose::limits::check_size(&compose_path, meta.len())
+            .map_err(|e| derr(e.id, e.message, Some(compose_path.clone())))?;
+    }
     let text = match access {
         Access::Edit => fsutil::read_text(&compose_path)?,
         Access::ReadOnly => crate::fsutil_read::read_text_following(&compose_path)?,
@@ -353,7 +357,7 @@ fn read_backend(compose: &ComposeFile, name: &str, access: Access) -> Result<Bac
         .transpose()?;
     Ok(Backend {
         service: name.into(),
-        modules: python_modules(&ctx),
+        modules: python_modules(&ctx, access),
         context,
         dockerfile,
         requirements,
@@ -361,8 +365,9 @@ fn read_backend(compose: &ComposeFile, name: &str, access: Access) -> Result<Bac
     })
 }
 
-/// Python files of the backend, skipping virtualenvs and caches.
-fn python_modules(dir: &Path) -> Vec<PathBuf> {
+/// Python files of the backend, skipping virtualenvs and caches; for reading
+/// only, symlinked files too (never symlinked directories: they can loop).
+fn python_modules(dir: &Path, access: Access) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut stack = vec![(dir.to_path_buf(), 0)];
     while let Some((d, depth)) = stack.pop() {
@@ -382,7 +387,9 @@ fn python_modules(dir: &Path) -> Vec<PathBuf> {
                 )
             {
                 stack.push((p, depth + 1));
-            } else if ft.is_file() && name.ends_with(".py") {
+            } else if name.ends_with(".py")
+                && (ft.is_file() || (access == Access::ReadOnly && ft.is_symlink() && p.is_file()))
+            {
                 out.push(p);
             }
         }

@@ -24,16 +24,7 @@ pub fn admit(path: &Path, mut text: String) -> Result<String, ComposeError> {
         column: None,
     };
     let shown = path.display();
-    if text.len() > MAX_BYTES {
-        return Err(refuse(
-            format!(
-                "{shown} is {:.1} MiB; compose files this tool reads are at most {} MiB. Is --file pointing at the compose file?",
-                text.len() as f64 / (1024.0 * 1024.0),
-                MAX_BYTES / (1024 * 1024)
-            ),
-            None,
-        ));
-    }
+    check_size(path, text.len() as u64)?;
     if text.starts_with(BOM) {
         text.drain(..BOM.len_utf8());
     }
@@ -46,6 +37,25 @@ pub fn admit(path: &Path, mut text: String) -> Result<String, ComposeError> {
         ));
     }
     Ok(text)
+}
+
+/// Refuses a compose file of `len` bytes over [`MAX_BYTES`]; callers check
+/// the size on disk before reading, so a huge file is never loaded.
+pub fn check_size(path: &Path, len: u64) -> Result<(), ComposeError> {
+    if len <= MAX_BYTES as u64 {
+        return Ok(());
+    }
+    Err(ComposeError {
+        id: "compose-invalid",
+        message: format!(
+            "{} is {:.1} MiB; compose files this tool reads are at most {} MiB. Is --file pointing at the compose file?",
+            path.display(),
+            len as f64 / (1024.0 * 1024.0),
+            MAX_BYTES / (1024 * 1024)
+        ),
+        line: None,
+        column: None,
+    })
 }
 
 /// The 1-based line where nesting first passes [`MAX_DEPTH`], if it does.
