@@ -34,7 +34,7 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
-            let message = mask::mask_shapes(&format!("{e:#}"));
+            let message = mask::mask_shapes(&without_os_error(&format!("{e:#}")));
             if json {
                 // stdout carries the JSON document, so a script reading it
                 // learns why there is no report.
@@ -47,6 +47,26 @@ fn main() -> ExitCode {
             ExitCode::from(2)
         }
     }
+}
+
+/// `No such file or directory (os error 2)` → `No such file or directory`:
+/// the number helps no user.
+fn without_os_error(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(" (os error ") {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at + " (os error ".len()..];
+        match tail.find(')') {
+            Some(end) if tail[..end].bytes().all(|b| b.is_ascii_digit()) => rest = &tail[end + 1..],
+            _ => {
+                out.push_str(" (os error ");
+                rest = tail;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// `{"version":1,"error":{"message":…,"kind":…}}`, the shape of a fatal error with --json.

@@ -207,12 +207,13 @@ pub async fn run(http: &Http, input: &Input) -> Report {
     let resp = match http.send(&req).await {
         Ok(r) => r,
         Err(e) => {
+            let cause = match e {
+                NetError::BadUrl { .. } => "otel-endpoint-invalid",
+                _ => e.failure_id("endpoint-unreachable"),
+            };
             return report
-                .fail(
-                    e.failure_id("endpoint-unreachable"),
-                    e.describe(&input.traces_url),
-                )
-                .timed(start)
+                .fail(cause, e.describe(&input.traces_url))
+                .timed(start);
         }
     };
     report.status = Some(resp.status);
