@@ -3,6 +3,8 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+mod help;
+
 pub use crate::otlp::Protocol;
 
 #[derive(Parser, Debug)]
@@ -10,7 +12,8 @@ pub use crate::otlp::Protocol;
     name = "cruddur-obs",
     version,
     about = "Set up, prove and diagnose telemetry (Honeycomb/OpenTelemetry, Rollbar, X-Ray, CloudWatch) in a docker-compose Flask app",
-    propagate_version = true
+    propagate_version = true,
+    after_help = help::MAIN
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -23,11 +26,58 @@ pub struct Cli {
 #[derive(Subcommand, Debug)]
 pub enum Command {
     /// Set a project up: compose variables, Python packages, instrumentation, keys.
+    #[command(after_help = help::INIT)]
     Init(InitArgs),
     /// Prove the keys work: one trace to Honeycomb, one item to Rollbar, one X-Ray segment.
+    #[command(after_help = help::SEND)]
     SendTestSpan(SendArgs),
     /// Find why no data arrives, name the cause and the fix; --fix repairs what is safe.
+    #[command(after_help = help::DOCTOR)]
     Doctor(DoctorArgs),
+    /// Explain a failure id: what is wrong, why it breaks, how to fix it, an example.
+    #[command(after_help = help::EXPLAIN)]
+    Explain(ExplainArgs),
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    #[command(after_help = help::COMPLETIONS)]
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff), of cruddur-obs or of one of its commands.
+    #[command(after_help = help::MAN)]
+    Man(ManArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ExplainArgs {
+    /// The failure id, as doctor reports it (e.g. otel-endpoint-missing).
+    pub id: Option<String>,
+    /// List every id with its severity and what is wrong.
+    #[arg(long, conflicts_with = "id")]
+    pub list: bool,
+    /// Print every entry in full (docs/failures.md is `--all --format markdown`).
+    #[arg(long, conflicts_with_all = ["id", "list"])]
+    pub all: bool,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Markdown,
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+#[derive(Args, Debug)]
+pub struct ManArgs {
+    /// A command whose own page to print (init, send-test-span, doctor, explain, ...).
+    pub command: Option<String>,
 }
 
 #[derive(Args, Debug)]
@@ -68,7 +118,9 @@ pub struct DoctorArgs {
     pub remote: RemoteArgs,
 }
 
-/// Remote base URLs, overridable for tests and proxies.
+/// Remote base URLs, overridable for tests and proxies. The vendors' API
+/// URLs are hidden from --help (the tests point them at loopback servers);
+/// the README's Development section documents them.
 #[derive(Args, Debug, Clone)]
 pub struct RemoteArgs {
     /// OTLP endpoint overriding the compose configuration: a base URL
@@ -76,7 +128,7 @@ pub struct RemoteArgs {
     #[arg(long, env = "CRUDDUR_OBS_ENDPOINT", value_parser = crate::flag_values::http_url)]
     pub endpoint: Option<String>,
     /// Honeycomb API base URL for the key check (default: the endpoint's region).
-    #[arg(long, env = "CRUDDUR_OBS_HONEYCOMB_API_URL", value_parser = crate::flag_values::http_url)]
+    #[arg(long, env = "CRUDDUR_OBS_HONEYCOMB_API_URL", hide = true, value_parser = crate::flag_values::http_url)]
     pub honeycomb_api_url: Option<String>,
     /// API base URL of the other Honeycomb region, tried when the key is rejected.
     #[arg(long, env = "CRUDDUR_OBS_HONEYCOMB_OTHER_REGION_URL", hide = true, value_parser = crate::flag_values::http_url)]
@@ -86,6 +138,7 @@ pub struct RemoteArgs {
         long,
         env = "CRUDDUR_OBS_ROLLBAR_API_URL",
         default_value = "https://api.rollbar.com",
+        hide = true,
         value_parser = crate::flag_values::http_url
     )]
     pub rollbar_api_url: String,
@@ -142,15 +195,26 @@ pub enum Target {
 
 #[derive(Args, Debug, Clone)]
 pub struct ProjectArgs {
-    /// Project directory (where docker-compose.yml lives).
-    #[arg(long, short = 'C', default_value = ".")]
-    pub dir: PathBuf,
-    /// Compose file, when it is not one of the standard names.
-    #[arg(long, short = 'f')]
-    pub file: Option<PathBuf>,
+    /// Project directory (default: the current directory or the nearest parent with a compose file).
+    #[arg(long, short = 'C')]
+    pub dir: Option<PathBuf>,
+    /// Compose file(s), as `docker compose -f` (repeatable; later files override earlier ones).
+    #[arg(long = "file", short = 'f')]
+    pub files: Vec<PathBuf>,
     /// The backend service in the compose file (default: the one that builds a Flask app).
     #[arg(long)]
     pub service: Option<String>,
+}
+
+impl ProjectArgs {
+    pub fn discover_options(&self) -> crate::project::DiscoverOptions {
+        crate::project::DiscoverOptions {
+            dir: self.dir.clone().unwrap_or_else(|| PathBuf::from(".")),
+            files: self.files.clone(),
+            service: self.service.clone(),
+            walk_up: self.dir.is_none() && self.files.is_empty(),
+        }
+    }
 }
 
 #[derive(Args, Debug)]

@@ -10,6 +10,43 @@ use anyhow::{bail, Context, Result};
 use std::fs;
 use std::io::Read;
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Whether discovery follows symlinks. Discovery and compose loading are
+/// shared with init, which must refuse links; the commands that never write
+/// through what discovery read choose once, at start, instead of threading a
+/// mode through every loader (`include`, `extends`, `-r` files…).
+static FOLLOW_LINKS: AtomicBool = AtomicBool::new(false);
+
+/// Called by doctor and send-test-span before discovery. Their writes
+/// (`doctor --fix`) re-read each file with `fsutil::read_text` and still
+/// refuse links.
+pub fn follow_links_for_reading() {
+    FOLLOW_LINKS.store(true, Ordering::Relaxed);
+}
+
+pub fn following_links() -> bool {
+    FOLLOW_LINKS.load(Ordering::Relaxed)
+}
+
+/// A project file as discovery reads it: following links under the
+/// read-only commands, refusing them otherwise (see [`FOLLOW_LINKS`]).
+pub fn read_project_file(path: &Path) -> Result<String> {
+    if following_links() {
+        read_text_following(path)
+    } else {
+        crate::fsutil::read_text(path)
+    }
+}
+
+/// [`read_project_file`], with `Ok(None)` when nothing is at `path`.
+pub fn read_optional_project_file(path: &Path) -> Result<Option<String>> {
+    if following_links() {
+        read_optional_following(path)
+    } else {
+        crate::fsutil::read_optional(path)
+    }
+}
 
 /// Largest file read: source and configuration files are far smaller.
 pub const MAX_BYTES: u64 = 16 * 1024 * 1024;

@@ -24,3 +24,4 @@ pub mod resolve;
 pub mod secrets;
 pub mod send;
 pub mod steps;
+pub mod usage;

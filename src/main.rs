@@ -13,9 +13,9 @@ fn main() -> ExitCode {
         Err(e) => return usage_error(e),
     };
     let json = match &cli.command {
-        cli::Command::Init(_) => false,
         cli::Command::SendTestSpan(a) => a.json,
         cli::Command::Doctor(a) => a.json,
+        _ => false,
     };
     let color = match cli.color {
         cli::ColorChoice::Always => true,
@@ -30,6 +30,9 @@ fn main() -> ExitCode {
         cli::Command::Init(args) => commands::init::run(args),
         cli::Command::SendTestSpan(args) => commands::send_test_span::run(args),
         cli::Command::Doctor(args) => commands::doctor::run(args),
+        cli::Command::Explain(args) => commands::explain::run(args),
+        cli::Command::Completions(args) => commands::explain::completions(args),
+        cli::Command::Man(args) => commands::explain::man(args),
     };
     match result {
         Ok(code) => ExitCode::from(code),

@@ -1,44 +1,34 @@
 //! Discovery: from a directory to one `Project` value. Nothing after this
 //! looks for files; commands and checks read what is here.
 
-use crate::compose::ComposeFile;
-use crate::fsutil;
+use crate::compose::dotenv::DotenvEntry;
+use crate::compose::{self, ComposeError, ComposeProject, Selection};
 use anyhow::{bail, Result};
 use std::path::{Path, PathBuf};
 
 #[derive(Debug, Default, Clone)]
 pub struct DiscoverOptions {
+    /// Where to start: the project directory, or (with `walk_up`) a
+    /// directory inside it.
     pub dir: PathBuf,
-    pub file: Option<PathBuf>,
+    /// `--file/-f`, in order (later files override earlier ones).
+    pub files: Vec<PathBuf>,
     pub service: Option<String>,
+    /// Look in the parent directories for the compose project, as compose
+    /// and git do (when no `--dir` was given).
+    pub walk_up: bool,
 }
 
 #[derive(Debug)]
 pub struct Project {
     pub root: PathBuf,
-    pub compose: ComposeFile,
+    pub compose: ComposeProject,
     pub backend: Backend,
     pub dotenv: TextFile,
+    /// `.env` parsed once: its entries, or why it cannot be read.
+    pub dotenv_entries: Result<Vec<DotenvEntry>, String>,
     pub gitignore: TextFile,
     pub gitpod: Gitpod,
-}
-
-/// How discovery reads files. `Edit` (init) refuses symlinks, since a
-/// rewrite would replace the link; `ReadOnly` (doctor, send-test-span)
-/// follows them (see `fsutil_read`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Access {
-    Edit,
-    ReadOnly,
-}
-
-impl Access {
-    fn read_optional(self, path: &Path) -> Result<Option<String>> {
-        match self {
-            Access::Edit => fsutil::read_optional(path),
-            Access::ReadOnly => crate::fsutil_read::read_optional_following(path),
-        }
-    }
 }
 
 /// A file that may not exist yet.
@@ -49,8 +39,8 @@ pub struct TextFile {
 }
 
 impl TextFile {
-    fn read(path: PathBuf, access: Access) -> Result<TextFile> {
-        let text = access.read_optional(&path)?;
+    fn read(path: PathBuf) -> Result<TextFile> {
+        let text = crate::fsutil_read::read_optional_project_file(&path)?;
         Ok(TextFile { path, text })
     }
 }
@@ -95,11 +85,15 @@ pub struct Gitpod {
 pub struct DiscoverError {
     pub id: &'static str,
     pub message: String,
+    /// The message without file and position (shown apart by doctor).
+    pub detail: Option<String>,
     pub path: Option<PathBuf>,
     pub line: Option<usize>,
     pub column: Option<usize>,
     /// For an ambiguous backend: the services that could be it.
     pub candidates: Vec<String>,
+    /// With no default compose file: the variants that could be selected.
+    pub variants: Vec<PathBuf>,
 }
 
 impl std::fmt::Display for DiscoverError {
@@ -109,99 +103,238 @@ impl std::fmt::Display for DiscoverError {
 }
 impl std::error::Error for DiscoverError {}
 
-fn derr(id: &'static str, message: String, path: Option<PathBuf>) -> anyhow::Error {
-    anyhow::Error::new(DiscoverError {
-        id,
-        message,
-        path,
-        line: None,
-        column: None,
-        candidates: vec![],
-    })
-}
-
-pub fn find_compose(dir: &Path) -> Option<PathBuf> {
-    crate::compose::FILE_NAMES
-        .iter()
-        .map(|n| dir.join(n))
-        .find(|p| p.symlink_metadata().is_ok())
-}
-
-pub fn discover(opts: &DiscoverOptions) -> Result<Project> {
-    discover_with(opts, Access::Edit)
-}
-
-/// Discovery for commands that never write: symlinked files are read.
-pub fn discover_read_only(opts: &DiscoverOptions) -> Result<Project> {
-    discover_with(opts, Access::ReadOnly)
-}
-
-fn discover_with(opts: &DiscoverOptions, access: Access) -> Result<Project> {
-    let dir = &opts.dir;
-    if !dir.is_dir() {
-        bail!(
-            "{} is not a directory; pass the project directory with --dir",
-            dir.display()
-        );
-    }
-    let compose_path = match &opts.file {
-        Some(f) => {
-            let f = if f.is_absolute() { f.clone() } else { dir.join(f) };
-            if f.symlink_metadata().is_err() {
-                return Err(derr("compose-missing", format!("{} does not exist", f.display()), Some(f)));
-            }
-            f
+impl DiscoverError {
+    fn new(id: &'static str, message: String, path: Option<PathBuf>) -> DiscoverError {
+        DiscoverError {
+            id,
+            message,
+            detail: None,
+            path,
+            line: None,
+            column: None,
+            candidates: vec![],
+            variants: vec![],
         }
-        None => find_compose(dir).ok_or_else(|| {
-            derr(
-                "compose-missing",
-                format!(
-                    "no compose file in {} (looked for {}); run from the project root or pass --dir/--file",
-                    dir.display(),
-                    crate::compose::FILE_NAMES.join(", ")
-                ),
-                None,
-            )
-        })?,
-    };
-    if let Ok(meta) = std::fs::metadata(&compose_path) {
-        crate::compose::limits::check_size(&compose_path, meta.len())
-            .map_err(|e| derr(e.id, e.message, Some(compose_path.clone())))?;
     }
-    let text = match access {
-        Access::Edit => fsutil::read_text(&compose_path)?,
-        Access::ReadOnly => crate::fsutil_read::read_text_following(&compose_path)?,
-    };
-    let compose = ComposeFile::parse(&compose_path, text).map_err(|e| {
-        anyhow::Error::new(DiscoverError {
+}
+
+impl From<ComposeError> for DiscoverError {
+    fn from(e: ComposeError) -> DiscoverError {
+        DiscoverError {
             id: e.id,
             message: e.message,
-            path: Some(compose_path.clone()),
+            detail: e.detail,
+            path: e.path,
             line: e.line,
             column: e.column,
             candidates: vec![],
-        })
-    })?;
-    let root = compose.dir().to_path_buf();
-    let service = choose_backend(&compose, opts.service.as_deref())?;
-    let backend = read_backend(&compose, &service, access)?;
-    Ok(Project {
-        dotenv: TextFile::read(root.join(".env"), access)?,
-        gitignore: TextFile::read(root.join(".gitignore"), access)?,
-        gitpod: Gitpod {
-            yml: Some(root.join(".gitpod.yml")).filter(|p| p.is_file()),
-            workspace: std::env::var_os("GITPOD_WORKSPACE_ID").is_some_and(|v| !v.is_empty()),
-            gp: which("gp"),
-        },
+            variants: vec![],
+        }
+    }
+}
+
+fn derr(id: &'static str, message: String, path: Option<PathBuf>) -> anyhow::Error {
+    anyhow::Error::new(DiscoverError::new(id, message, path))
+}
+
+/// The words every command uses when it cannot find the project.
+pub const NOT_FOUND_HINT: &str =
+    "run the command inside the project (where docker-compose.yml is, or below it), or pass --dir DIR / -f FILE";
+
+/// The directory compose would treat as the project: the first of `start`
+/// and its parents with a default compose file; `start` itself otherwise.
+pub fn find_root(start: &Path) -> PathBuf {
+    start
+        .ancestors()
+        .find(|d| compose::project::default_file(d).is_some())
+        .unwrap_or(start)
+        .to_path_buf()
+}
+
+/// What a directory holds before any compose file is read.
+struct Located {
+    root: PathBuf,
+    dotenv: TextFile,
+    dotenv_entries: Result<Vec<DotenvEntry>, String>,
+}
+
+fn locate(opts: &DiscoverOptions) -> Result<Located> {
+    let start = &opts.dir;
+    if !start.is_dir() {
+        bail!(
+            "{} is not a directory; pass the project directory with --dir",
+            start.display()
+        );
+    }
+    let root = match opts.files.first() {
+        // Relative paths in the files resolve against the first file's directory.
+        Some(f) => {
+            let f = if f.is_absolute() {
+                f.clone()
+            } else {
+                start.join(f)
+            };
+            f.parent()
+                .map(Path::to_path_buf)
+                .unwrap_or_else(|| start.clone())
+        }
+        None if opts.walk_up => find_root(start),
+        None => start.clone(),
+    };
+    let dotenv = TextFile::read(root.join(".env"))?;
+    let dotenv_entries = match dotenv.text.as_deref().map(crate::compose::dotenv::parse) {
+        None => Ok(Vec::new()),
+        Some(Ok(entries)) => Ok(entries),
+        Some(Err(e)) => Err(e.to_string()),
+    };
+    Ok(Located {
         root,
-        compose,
-        backend,
+        dotenv,
+        dotenv_entries,
+    })
+}
+
+impl Located {
+    fn dotenv_value(&self, name: &str) -> Option<String> {
+        self.dotenv_entries
+            .as_ref()
+            .ok()?
+            .iter()
+            .rev()
+            .find(|e| e.key == name)
+            .map(|e| e.value.clone())
+    }
+
+    fn select(&self, opts: &DiscoverOptions) -> Result<(Vec<PathBuf>, Selection)> {
+        let flags: Vec<PathBuf> = opts
+            .files
+            .iter()
+            .map(|f| {
+                if f.is_absolute() {
+                    f.clone()
+                } else {
+                    opts.dir.join(f)
+                }
+            })
+            .collect();
+        let dotenv = |n: &str| self.dotenv_value(n);
+        let sel = compose::project::Select {
+            dir: &self.root,
+            flags: &flags,
+            env: &crate::resolve::process_env,
+            dotenv: &dotenv,
+        };
+        compose::project::select(&sel).map_err(|e| anyhow::Error::new(self.select_error(e)))
+    }
+
+    fn select_error(&self, e: ComposeError) -> DiscoverError {
+        {
+            let variants = compose::project::variants(&self.root, &[]);
+            if e.id == "compose-missing" && e.path.is_none() && !variants.is_empty() {
+                let names: Vec<String> = variants.iter().map(|v| self.shown(v)).collect();
+                let mut d = DiscoverError::new(
+                    "compose-no-default",
+                    format!(
+                        "{} has no default compose file but {} other{}: {}; select one with `-f {}` (or COMPOSE_FILE={} in .env)",
+                        self.root.display(),
+                        names.len(),
+                        if names.len() == 1 { "" } else { "s" },
+                        names.join(", "),
+                        names[0],
+                        names[0],
+                    ),
+                    None,
+                );
+                d.variants = variants;
+                return d;
+            }
+            let mut d = DiscoverError::from(e);
+            if d.id == "compose-missing" && d.path.is_none() {
+                d.message = format!("{}; {NOT_FOUND_HINT}", d.message);
+            }
+            d
+        }
+    }
+
+    fn shown(&self, p: &Path) -> String {
+        p.strip_prefix(&self.root)
+            .unwrap_or(p)
+            .display()
+            .to_string()
+    }
+
+    fn project(
+        &self,
+        files: &[PathBuf],
+        selection: Selection,
+        service: Option<&str>,
+    ) -> Result<Project> {
+        let compose = ComposeProject::load(&self.root, files, selection)
+            .map_err(|e| anyhow::Error::new(DiscoverError::from(e)))?;
+        let service = choose_backend(&compose, service)?;
+        let backend = read_backend(&compose, &service)?;
+        Ok(Project {
+            dotenv: self.dotenv.clone(),
+            dotenv_entries: self.dotenv_entries.clone(),
+            gitignore: TextFile::read(self.root.join(".gitignore"))?,
+            gitpod: Gitpod {
+                yml: Some(self.root.join(".gitpod.yml")).filter(|p| p.is_file()),
+                workspace: std::env::var_os("GITPOD_WORKSPACE_ID").is_some_and(|v| !v.is_empty()),
+                gp: which("gp"),
+            },
+            root: self.root.clone(),
+            compose,
+            backend,
+        })
+    }
+}
+
+/// The one project the options name: the default file (with its override),
+/// `COMPOSE_FILE`, or `-f`. With no default file but variants, an error
+/// that names them and says how to pick one.
+pub fn discover(opts: &DiscoverOptions) -> Result<Project> {
+    let located = locate(opts)?;
+    let (files, selection) = located.select(opts)?;
+    located.project(&files, selection, opts.service.as_deref())
+}
+
+/// Every compose project in the directory, as doctor checks them: the
+/// selected one (or, with no default file, each variant), then the other
+/// compose files, each on its own.
+pub struct Workspace {
+    pub root: PathBuf,
+    pub main: Result<Project, anyhow::Error>,
+    /// Other compose files of the directory, checked as their own projects.
+    pub others: Vec<(PathBuf, Result<Project, anyhow::Error>)>,
+}
+
+pub fn discover_all(opts: &DiscoverOptions) -> Result<Workspace> {
+    let located = locate(opts)?;
+    let service = opts.service.as_deref();
+    let (main, taken) = match located.select(opts) {
+        Ok((files, selection)) => {
+            let taken = files.clone();
+            (located.project(&files, selection, service), taken)
+        }
+        Err(e) => (Err(e), Vec::new()),
+    };
+    let others = compose::project::variants(&located.root, &taken)
+        .into_iter()
+        .map(|v| {
+            let p = located.project(std::slice::from_ref(&v), Selection::Variant, service);
+            (v, p)
+        })
+        .collect();
+    Ok(Workspace {
+        root: located.root,
+        main,
+        others,
     })
 }
 
 /// `--service`, else the one service whose build context holds a Flask app,
 /// else `backend-flask`.
-fn choose_backend(compose: &ComposeFile, wanted: Option<&str>) -> Result<String> {
+fn choose_backend(compose: &ComposeProject, wanted: Option<&str>) -> Result<String> {
     let names = compose.service_names();
     let listed = || {
         if names.is_empty() {
@@ -218,10 +351,10 @@ fn choose_backend(compose: &ComposeFile, wanted: Option<&str>) -> Result<String>
             "backend-service-missing",
             format!(
                 "{} has no service `{w}` (services: {})",
-                compose.path.display(),
+                compose.describe(),
                 listed()
             ),
-            Some(compose.path.clone()),
+            Some(compose.primary().path.clone()),
         ));
     }
     let services: Vec<_> = compose
@@ -232,7 +365,7 @@ fn choose_backend(compose: &ComposeFile, wanted: Option<&str>) -> Result<String>
                 .is_some_and(|c| find_app_module(&c).is_some())
         })
         .collect();
-    let flask: Vec<String> = services.iter().map(|s| s.name.clone()).collect();
+    let flask: Vec<String> = services.iter().map(|s| s.name().to_string()).collect();
     // Several services often build the same context (a worker beside the web
     // app); the conventional name, then the one not overriding its command, wins.
     if flask.len() > 1 {
@@ -244,24 +377,23 @@ fn choose_backend(compose: &ComposeFile, wanted: Option<&str>) -> Result<String>
             .filter(|s| s.get("command").is_none())
             .collect();
         if let [only] = serving.as_slice() {
-            return Ok(only.name.clone());
+            return Ok(only.name().to_string());
         }
     }
     match flask.len() {
         1 => return Ok(flask[0].clone()),
         0 => {}
         _ => {
-            return Err(anyhow::Error::new(DiscoverError {
-                id: "backend-service-missing",
-                message: format!(
+            let mut e = DiscoverError::new(
+                "backend-service-missing",
+                format!(
                     "several services build a Flask app: {}; choose one with --service",
                     flask.join(", ")
                 ),
-                path: Some(compose.path.clone()),
-                line: None,
-                column: None,
-                candidates: flask,
-            }))
+                Some(compose.primary().path.clone()),
+            );
+            e.candidates = flask;
+            return Err(anyhow::Error::new(e));
         }
     }
     if compose.service("backend-flask").is_some() {
@@ -271,10 +403,10 @@ fn choose_backend(compose: &ComposeFile, wanted: Option<&str>) -> Result<String>
         "backend-service-missing",
         format!(
             "no service in {} builds a Flask app and none is called backend-flask (services: {}); pass --service NAME",
-            compose.path.display(),
+            compose.describe(),
             listed()
         ),
-        Some(compose.path.clone()),
+        Some(compose.primary().path.clone()),
     ))
 }
 
@@ -307,7 +439,7 @@ pub fn find_app_module(context: &Path) -> Option<PathBuf> {
         })
 }
 
-fn read_backend(compose: &ComposeFile, name: &str, access: Access) -> Result<Backend> {
+fn read_backend(compose: &ComposeProject, name: &str) -> Result<Backend> {
     let svc = compose.service(name).expect("chosen from the file");
     let context = svc.build_context();
     let Some(ctx) = context.clone().filter(|c| c.is_dir()) else {
@@ -327,12 +459,12 @@ fn read_backend(compose: &ComposeFile, name: &str, access: Access) -> Result<Bac
         });
     };
     let requirements = if ctx.join("requirements.txt").symlink_metadata().is_ok() {
-        let file = TextFile::read(ctx.join("requirements.txt"), access)?;
+        let file = TextFile::read(ctx.join("requirements.txt"))?;
         let includes =
             crate::python::requirements::parse_requirements_txt(file.text.as_deref().unwrap_or(""))
                 .includes
                 .iter()
-                .map(|inc| TextFile::read(ctx.join(inc), access))
+                .map(|inc| TextFile::read(ctx.join(inc)))
                 .collect::<Result<Vec<_>>>()?;
         Some(Requirements {
             kind: RequirementsKind::Txt,
@@ -342,22 +474,20 @@ fn read_backend(compose: &ComposeFile, name: &str, access: Access) -> Result<Bac
     } else if ctx.join("pyproject.toml").symlink_metadata().is_ok() {
         Some(Requirements {
             kind: RequirementsKind::Pyproject,
-            file: TextFile::read(ctx.join("pyproject.toml"), access)?,
+            file: TextFile::read(ctx.join("pyproject.toml"))?,
             includes: vec![],
         })
     } else {
         None
     };
     let dockerfile = match svc.dockerfile() {
-        Some(p) if p.is_file() => Some(TextFile::read(p, access)?),
+        Some(p) if p.is_file() => Some(TextFile::read(p)?),
         _ => None,
     };
-    let app = find_app_module(&ctx)
-        .map(|p| TextFile::read(p, access))
-        .transpose()?;
+    let app = find_app_module(&ctx).map(TextFile::read).transpose()?;
     Ok(Backend {
         service: name.into(),
-        modules: python_modules(&ctx, access),
+        modules: python_modules(&ctx),
         context,
         dockerfile,
         requirements,
@@ -365,9 +495,10 @@ fn read_backend(compose: &ComposeFile, name: &str, access: Access) -> Result<Bac
     })
 }
 
-/// Python files of the backend, skipping virtualenvs and caches; for reading
-/// only, symlinked files too (never symlinked directories: they can loop).
-fn python_modules(dir: &Path, access: Access) -> Vec<PathBuf> {
+/// Python files of the backend, skipping virtualenvs and caches; symlinked
+/// files too when links are followed (never symlinked directories: they can loop).
+fn python_modules(dir: &Path) -> Vec<PathBuf> {
+    let follow = crate::fsutil_read::following_links();
     let mut out = Vec::new();
     let mut stack = vec![(dir.to_path_buf(), 0)];
     while let Some((d, depth)) = stack.pop() {
@@ -388,7 +519,7 @@ fn python_modules(dir: &Path, access: Access) -> Vec<PathBuf> {
             {
                 stack.push((p, depth + 1));
             } else if name.ends_with(".py")
-                && (ft.is_file() || (access == Access::ReadOnly && ft.is_symlink() && p.is_file()))
+                && (ft.is_file() || (follow && ft.is_symlink() && p.is_file()))
             {
                 out.push(p);
             }

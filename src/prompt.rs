@@ -4,6 +4,8 @@
 use anyhow::{bail, Result};
 use std::io::IsTerminal;
 
+mod interrupt;
+
 #[derive(Debug, Clone, Copy)]
 pub struct Interaction {
     pub interactive: bool,
@@ -26,6 +28,7 @@ impl Interaction {
         if !self.interactive {
             bail!("confirmation needed but there is no terminal to ask on; pass {flag} to proceed");
         }
+        let _ctrl_c = interrupt::Guard::install();
         Ok(dialoguer::Confirm::with_theme(&Self::theme())
             .with_prompt(question)
             .default(true)
@@ -36,6 +39,7 @@ impl Interaction {
         if !self.interactive {
             bail!("{missing}");
         }
+        let _ctrl_c = interrupt::Guard::install();
         Ok(dialoguer::Password::with_theme(&Self::theme())
             .with_prompt(question)
             .interact()?)
@@ -51,6 +55,7 @@ impl Interaction {
         if !self.interactive {
             return Ok(None);
         }
+        let _ctrl_c = interrupt::Guard::install();
         Ok(Some(
             dialoguer::MultiSelect::with_theme(&Self::theme())
                 .with_prompt(question)
@@ -65,6 +70,7 @@ impl Interaction {
         if !self.interactive {
             return Ok(None);
         }
+        let _ctrl_c = interrupt::Guard::install();
         Ok(Some(
             dialoguer::Select::with_theme(&Self::theme())
                 .with_prompt(question)

@@ -133,7 +133,6 @@ pub fn container_env(project: &Project, process: &dyn Fn(&str) -> Option<String>
     let Some(service) = project.compose.service(&project.backend.service) else {
         return out;
     };
-    let compose_name = project.display(&project.compose.path);
 
     for file in service.env_files() {
         let path = project.compose.dir().join(&file);
@@ -162,7 +161,7 @@ pub fn container_env(project: &Project, process: &dyn Fn(&str) -> Option<String>
 
     for var in service.environment() {
         let origin = Origin::Compose {
-            file: compose_name.clone(),
+            file: project.compose.display(var.file),
             line: var.line,
         };
         let (value, vars) = match var.value.as_deref() {

@@ -1,6 +1,7 @@
 //! Plan steps shared by init and `doctor --fix`, so both edit files the same
 //! way through the same writer.
 
+use crate::compose::edit::{apply_env_ops, EnvOp};
 use crate::edit::Plan;
 use crate::project::{Project, RequirementsKind};
 use crate::python::requirements::{self, Requirement};
@@ -112,4 +113,67 @@ pub fn add_packages(
         );
     }
     Ok(Some(missing.iter().map(|s| s.to_string()).collect()))
+}
+
+/// The compose file an environment change belongs in: where the variable
+/// is written now (an override file wins over the base), else the last file
+/// that writes the backend's `environment`, else the file defining it.
+pub fn env_target(project: &Project, op: &EnvOp) -> usize {
+    let compose = &project.compose;
+    let Some(svc) = compose.service(&project.backend.service) else {
+        return 0;
+    };
+    let name = match op {
+        EnvOp::Set { name, .. } => name,
+        EnvOp::Rename { from, .. } => from,
+    };
+    if let Some(v) = svc.env().iter().find(|v| &v.name == name) {
+        return v.file;
+    }
+    let (file, _) = svc.key_place("environment");
+    if compose.files[file]
+        .service(&project.backend.service)
+        .is_some()
+    {
+        file
+    } else {
+        svc.place().0
+    }
+}
+
+/// Plans `ops` on the backend's environment, each in the file it belongs
+/// in; `reason` says why, per file.
+pub fn plan_env_ops(
+    plan: &mut Plan,
+    project: &Project,
+    ops: &[EnvOp],
+    reason: &dyn Fn(&[EnvOp], &[String]) -> String,
+) -> Result<()> {
+    let mut by_file: Vec<(usize, Vec<EnvOp>)> = Vec::new();
+    for op in ops {
+        let f = env_target(project, op);
+        match by_file.iter_mut().find(|(i, _)| *i == f) {
+            Some((_, list)) => list.push(op.clone()),
+            None => by_file.push((f, vec![op.clone()])),
+        }
+    }
+    for (f, ops) in by_file {
+        let file = &project.compose.files[f];
+        let current = plan
+            .current(&file.path, Some(&file.text))
+            .unwrap_or_default()
+            .to_string();
+        let Some(edit) = apply_env_ops(&file.path, &current, &project.backend.service, &ops)?
+        else {
+            continue;
+        };
+        plan.update(
+            &file.path,
+            &project.compose.display(f),
+            Some(&file.text),
+            edit.text,
+            reason(&ops, &edit.shared_with),
+        );
+    }
+    Ok(())
 }

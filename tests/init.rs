@@ -469,7 +469,7 @@ fn bad_input_exits_2_and_touches_nothing() {
             Box::new(|d: &Path| {
                 std::fs::write(d.join("docker-compose.yml"), "version: '3'\n").unwrap()
             }),
-            "no `services:`",
+            "defines no services",
         ),
         (
             "binary compose",

@@ -22,12 +22,10 @@ pub fn run(args: DoctorArgs) -> Result<u8> {
         bail!("--timeout must be a positive number of seconds");
     }
     let logs = read_logs(&args)?;
-    let opts = project::DiscoverOptions {
-        dir: args.project.dir.clone(),
-        file: args.project.file.clone(),
-        service: args.project.service.clone(),
-    };
-    let project = match project::discover_read_only(&opts) {
+    // doctor only reads the project (a --fix write re-reads and refuses links).
+    crate::fsutil_read::follow_links_for_reading();
+    let opts = args.project.discover_options();
+    let project = match project::discover(&opts) {
         Ok(p) => p,
         Err(e) => {
             let Some(de) = e.downcast_ref::<DiscoverError>() else {
@@ -58,7 +56,7 @@ pub fn run(args: DoctorArgs) -> Result<u8> {
     let header = format!(
         "cruddur-obs doctor: `{}` in {}",
         project.backend.service,
-        project.display(&project.compose.path)
+        project.compose.describe()
     );
     if args.fix {
         let fixable: Vec<Finding> = d.findings.iter().filter(|f| f.fixable).cloned().collect();
@@ -82,7 +80,7 @@ pub fn run(args: DoctorArgs) -> Result<u8> {
                         say!("  {line}");
                     }
                     say!("\nChecking again…\n");
-                    let project = project::discover_read_only(&opts)
+                    let project = project::discover(&opts)
                         .context("the project could not be read after fixing")?;
                     d = diagnose(&project, &args, logs.as_ref());
                 }
@@ -149,7 +147,7 @@ fn discovery_finding(e: &DiscoverError, dir: &std::path::Path) -> Finding {
         "compose-invalid" => "give the file a `services:` mapping with the backend in it, or point --file at the compose file that has one",
         _ => "pass --service NAME, or give the Flask service a build context holding app.py",
     };
-    Finding::new(e.id, e.message.clone())
+    Finding::new(e.id, e.detail.clone().unwrap_or_else(|| e.message.clone()))
         .at(file, e.line)
         .column(e.column)
         .fix(fix)

@@ -14,12 +14,9 @@ use std::time::Duration;
 
 pub fn run(args: SendArgs) -> Result<u8> {
     let timeout = Duration::from_secs_f64(args.timeout);
-    let opts = project::DiscoverOptions {
-        dir: args.project.dir.clone(),
-        file: args.project.file.clone(),
-        service: args.project.service.clone(),
-    };
-    let project = project::discover_read_only(&opts).context(
+    crate::fsutil_read::follow_links_for_reading();
+    let opts = args.project.discover_options();
+    let project = project::discover(&opts).context(
         "cannot find the backend's configuration (run `cruddur-obs init` to set a project up)",
     )?;
     let env = resolve::container_env(&project, &resolve::process_env);

@@ -17,9 +17,11 @@ const BOM: char = '\u{feff}';
 
 /// The text to parse: `text` without a leading BOM, or why it is refused.
 pub fn admit(path: &Path, mut text: String) -> Result<String, ComposeError> {
-    let refuse = |message: String, line: Option<usize>| ComposeError {
+    let refuse = |message: String, detail: String, line: Option<usize>| ComposeError {
         id: "compose-invalid",
         message,
+        detail: Some(detail),
+        path: Some(path.to_path_buf()),
         line,
         column: None,
     };
@@ -29,33 +31,41 @@ pub fn admit(path: &Path, mut text: String) -> Result<String, ComposeError> {
         text.drain(..BOM.len_utf8());
     }
     if let Some(line) = too_deep(&text) {
-        return Err(refuse(
-            format!(
-                "{shown}:{line}: nested more than {MAX_DEPTH} levels deep; no compose file needs that. Fix the file (unbalanced brackets?) and run again"
-            ),
-            Some(line),
-        ));
+        let what = format!(
+            "nested more than {MAX_DEPTH} levels deep; no compose file needs that. Fix the file (unbalanced brackets?) and run again"
+        );
+        return Err(refuse(format!("{shown}:{line}: {what}"), what, Some(line)));
     }
     Ok(text)
 }
 
-/// Refuses a compose file of `len` bytes over [`MAX_BYTES`]; callers check
-/// the size on disk before reading, so a huge file is never loaded.
+/// Refuses a compose file of `len` bytes over [`MAX_BYTES`].
 pub fn check_size(path: &Path, len: u64) -> Result<(), ComposeError> {
     if len <= MAX_BYTES as u64 {
         return Ok(());
     }
+    let what = format!(
+        "{:.1} MiB; compose files this tool reads are at most {} MiB. Is -f pointing at the compose file?",
+        len as f64 / (1024.0 * 1024.0),
+        MAX_BYTES / (1024 * 1024)
+    );
     Err(ComposeError {
         id: "compose-invalid",
-        message: format!(
-            "{} is {:.1} MiB; compose files this tool reads are at most {} MiB. Is --file pointing at the compose file?",
-            path.display(),
-            len as f64 / (1024.0 * 1024.0),
-            MAX_BYTES / (1024 * 1024)
-        ),
+        message: format!("{} is {what}", path.display()),
+        detail: Some(format!("the file is {what}")),
+        path: Some(path.to_path_buf()),
         line: None,
         column: None,
     })
+}
+
+/// [`check_size`] from the size on disk, before anything is read: a huge
+/// file is never loaded. A file that cannot be examined is left to the reader.
+pub fn check_size_on_disk(path: &Path) -> Result<(), ComposeError> {
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_file() => check_size(path, meta.len()),
+        _ => Ok(()),
+    }
 }
 
 /// The 1-based line where nesting first passes [`MAX_DEPTH`], if it does.

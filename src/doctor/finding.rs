@@ -18,6 +18,8 @@ pub enum Severity {
 pub enum Category {
     Layout,
     ComposeEnv,
+    ComposeFile,
+    Collector,
     Secrets,
     Dependencies,
     Code,
@@ -31,6 +33,8 @@ impl Category {
         match self {
             Category::Layout => "Project layout",
             Category::ComposeEnv => "Compose environment",
+            Category::ComposeFile => "Compose file",
+            Category::Collector => "OpenTelemetry Collector",
             Category::Secrets => "Keys and secrets",
             Category::Dependencies => "Python dependencies and image",
             Category::Code => "Backend code",
@@ -40,9 +44,11 @@ impl Category {
         }
     }
 
-    pub const ALL: [Category; 8] = [
+    pub const ALL: [Category; 10] = [
         Category::Layout,
         Category::ComposeEnv,
+        Category::ComposeFile,
+        Category::Collector,
         Category::Secrets,
         Category::Dependencies,
         Category::Code,
@@ -88,11 +94,17 @@ pub struct Finding {
     pub fixable: bool,
     #[serde(skip)]
     pub edits: Vec<Fix>,
+    /// The catalogue's fix text with its placeholders, while `fix` is
+    /// still derived from it (a check's own `.fix(...)` replaces it).
+    #[serde(skip)]
+    template: Option<&'static str>,
+    #[serde(skip)]
+    values: Vec<(&'static str, String)>,
 }
 
 impl Finding {
-    /// Severity and category come from the catalogue, so an id always
-    /// reports the same way.
+    /// Severity, category and the fix text come from the catalogue, so an
+    /// id always reports the same way.
     pub fn new(id: &'static str, title: impl Into<String>) -> Finding {
         let e = catalogue::entry(id);
         Finding {
@@ -104,10 +116,26 @@ impl Finding {
             line: None,
             column: None,
             evidence: None,
-            fix: String::new(),
+            fix: e.fix_with(&[]),
             fixable: false,
             edits: Vec::new(),
+            template: Some(e.fix),
+            values: Vec::new(),
         }
+    }
+
+    /// Gives a placeholder of the catalogue's fix text its value (`service`,
+    /// `file`, `var`, `package`, `requirements`: see catalogue::placeholders);
+    /// one not given reads as a generic phrase.
+    pub fn fill(mut self, name: &'static str, value: impl Into<String>) -> Finding {
+        self.values.retain(|(n, _)| *n != name);
+        self.values.push((name, value.into()));
+        if let Some(template) = self.template {
+            let values: Vec<(&str, &str)> =
+                self.values.iter().map(|(n, v)| (*n, v.as_str())).collect();
+            self.fix = catalogue::fill(template, &values);
+        }
+        self
     }
 
     pub fn file(mut self, file: impl Into<String>) -> Finding {
@@ -131,8 +159,10 @@ impl Finding {
         self
     }
 
+    /// A fix text of the check's own, instead of the catalogue's.
     pub fn fix(mut self, fix: impl Into<String>) -> Finding {
         self.fix = fix.into();
+        self.template = None;
         self
     }
 

@@ -2,7 +2,7 @@
 //! writer init uses (atomic, format-preserving, diff shown).
 
 use super::{Finding, Fix};
-use crate::compose::edit::{apply_env_ops, EnvOp};
+use crate::compose::edit::EnvOp;
 use crate::edit::Plan;
 use crate::project::Project;
 use anyhow::Result;
@@ -61,23 +61,9 @@ pub fn plan(project: &Project, findings: &[Finding]) -> Result<Plan> {
         }
     }
     if !env_ops.is_empty() {
-        let compose = &project.compose;
-        let current = plan
-            .current(&compose.path, Some(&compose.text))
-            .unwrap_or_default()
-            .to_string();
-        if let Some(edit) =
-            apply_env_ops(&compose.path, &current, &project.backend.service, &env_ops)?
-        {
-            env_reasons.dedup();
-            plan.update(
-                &compose.path,
-                &project.display(&compose.path),
-                Some(&compose.text),
-                edit.text,
-                format!("fixed {}", env_reasons.join(", ")),
-            );
-        }
+        env_reasons.dedup();
+        let reason = |_: &[EnvOp], _: &[String]| format!("fixed {}", env_reasons.join(", "));
+        crate::steps::plan_env_ops(&mut plan, project, &env_ops, &reason)?;
     }
     if !packages.is_empty() {
         let refs: Vec<&str> = packages.iter().map(String::as_str).collect();

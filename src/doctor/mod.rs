@@ -4,6 +4,7 @@
 
 pub mod catalogue;
 pub mod checks;
+mod diagnosis;
 pub mod finding;
 pub mod fix;
 pub mod logs;
@@ -12,18 +13,13 @@ pub mod render;
 pub mod testkit;
 
 use crate::project::Project;
-use crate::python::analysis::Module;
 use crate::resolve::{self, ContainerEnv, Exporter, Overrides};
+pub use crate::usage::code::{Code, PyModule};
+use crate::usage::image::Image;
+use crate::usage::launch::Launch;
+use crate::usage::{Facts, Usage};
+pub use diagnosis::{CheckResult, Diagnosis, Outcome};
 pub use finding::{Category, Finding, Fix, Severity};
-use std::path::PathBuf;
-
-/// A parsed Python module of the backend.
-pub struct PyModule {
-    pub path: PathBuf,
-    /// Path as shown, relative to the project.
-    pub display: String,
-    pub module: Module,
-}
 
 /// Everything checks read: the project and what is derived from it once.
 pub struct Ctx<'a> {
@@ -33,20 +29,11 @@ pub struct Ctx<'a> {
     pub process: &'a dyn Fn(&str) -> Option<String>,
     /// Variables `gp env` stores, inside a Gitpod workspace with `gp` on PATH.
     pub gp_env: Option<Vec<(String, String)>>,
-    /// Backend modules that use OpenTelemetry, Rollbar, X-Ray or watchtower,
-    /// plus the app module.
-    pub modules: Vec<PyModule>,
-    /// Modules that could not be parsed: (display path, message).
-    pub unparsable: Vec<(String, String)>,
+    /// The backend's running code, image, launch command and active SDKs.
+    pub facts: Facts,
+    /// What the backend's requirements declare.
+    pub declared: Vec<crate::steps::Declared>,
 }
-
-const WATCHED_IMPORTS: [&str; 5] = [
-    "opentelemetry",
-    "rollbar",
-    "aws_xray_sdk",
-    "watchtower",
-    "flask",
-];
 
 impl<'a> Ctx<'a> {
     pub fn new(project: &'a Project, process: &'a dyn Fn(&str) -> Option<String>) -> Ctx<'a> {
@@ -56,153 +43,109 @@ impl<'a> Ctx<'a> {
             (Some(gp), true) => crate::secrets::gp_env_list(gp).ok(),
             _ => None,
         };
-        let mut modules = Vec::new();
-        let mut unparsable = Vec::new();
-        for path in &project.backend.modules {
-            let Ok(text) = std::fs::read_to_string(path) else {
-                continue;
-            };
-            let is_app = project
-                .backend
-                .app
-                .as_ref()
-                .is_some_and(|a| &a.path == path);
-            // Cheap text filter first; the parser decides what really counts.
-            if !is_app && !WATCHED_IMPORTS.iter().any(|w| text.contains(w)) {
-                continue;
-            }
-            let display = project.display(path);
-            match Module::parse(&text) {
-                Ok(module) => {
-                    let uses = module.imports().iter().any(|i| {
-                        WATCHED_IMPORTS
-                            .iter()
-                            .any(|w| i.module == *w || i.module.starts_with(&format!("{w}.")))
-                    });
-                    if uses || is_app {
-                        modules.push(PyModule {
-                            path: path.clone(),
-                            display,
-                            module,
-                        });
-                    }
-                }
-                Err(e) => unparsable.push((
-                    display,
-                    format!("line {}, column {}: {}", e.line, e.column, e.message),
-                )),
-            }
-        }
+        let facts = Facts::build(project, &env);
         Ctx {
+            declared: crate::steps::declared(project),
             project,
             env,
             exporter,
             process,
             gp_env,
-            modules,
-            unparsable,
+            facts,
         }
     }
 
     pub fn compose_display(&self) -> String {
-        self.project.display(&self.project.compose.path)
+        self.project.compose.display(0)
+    }
+
+    pub fn code(&self) -> &Code {
+        &self.facts.code
     }
 
     pub fn app(&self) -> Option<&PyModule> {
-        let app = self.project.backend.app.as_ref()?;
-        self.modules.iter().find(|m| m.path == app.path)
+        self.facts.code.app()
+    }
+
+    pub fn image(&self) -> Option<&Image> {
+        self.facts.image.as_ref()
+    }
+
+    pub fn launch(&self) -> &Launch {
+        &self.facts.launch
+    }
+
+    pub fn usage(&self) -> &Usage {
+        &self.facts.usage
     }
 }
 
-pub type CheckFn = fn(&Ctx) -> Vec<Finding>;
+/// Why a check gave no verdict.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Unsure {
+    /// Nothing to judge here (no key to test, the SDK not in use).
+    Skipped(String),
+    /// There is something to judge but it could not be read.
+    CouldNotCheck(String),
+}
 
+/// A check's verdict: its findings (none = passed), or why it has none.
+pub type Checked = Result<Vec<Finding>, Unsure>;
+
+pub trait IntoChecked {
+    fn into_checked(self) -> Checked;
+}
+
+impl IntoChecked for Vec<Finding> {
+    fn into_checked(self) -> Checked {
+        Ok(self)
+    }
+}
+
+impl IntoChecked for Checked {
+    fn into_checked(self) -> Checked {
+        self
+    }
+}
+
+impl Ctx<'_> {
+    /// For checks that conclude something is missing from the code: they
+    /// cannot while a module that runs could not be read.
+    pub fn code_readable(&self) -> Result<(), Unsure> {
+        match self.facts.code.unreadable() {
+            Some(why) => Err(Unsure::CouldNotCheck(why)),
+            None => Ok(()),
+        }
+    }
+}
+
+/// One offline check: what it looks at, the ids it may report, the function.
 pub struct Check {
     pub name: &'static str,
+    /// What a pass rules out, for `-v` ("the OTLP endpoint").
+    pub title: &'static str,
     pub category: Category,
-    pub run: CheckFn,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[serde(tag = "outcome", rename_all = "kebab-case")]
-pub enum Outcome {
-    Passed,
-    Found { count: usize },
-    CouldNotCheck { reason: String },
-    Skipped { reason: String },
-}
-
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct CheckResult {
-    pub name: &'static str,
-    pub category: Category,
-    #[serde(flatten)]
-    pub outcome: Outcome,
-}
-
-#[derive(Debug, Default)]
-pub struct Diagnosis {
-    pub findings: Vec<Finding>,
-    pub results: Vec<CheckResult>,
-}
-
-impl Diagnosis {
-    pub fn add(
-        &mut self,
-        name: &'static str,
-        category: Category,
-        outcome: Result<Vec<Finding>, String>,
-    ) {
-        let outcome = match outcome {
-            Ok(found) if found.is_empty() => Outcome::Passed,
-            Ok(found) => {
-                let count = found.len();
-                self.findings.extend(found);
-                Outcome::Found { count }
-            }
-            Err(reason) => Outcome::CouldNotCheck { reason },
-        };
-        self.results.push(CheckResult {
-            name,
-            category,
-            outcome,
-        });
-    }
-
-    pub fn skip(&mut self, name: &'static str, category: Category, reason: impl Into<String>) {
-        self.results.push(CheckResult {
-            name,
-            category,
-            outcome: Outcome::Skipped {
-                reason: reason.into(),
-            },
-        });
-    }
-
-    pub fn errors(&self) -> usize {
-        self.findings
-            .iter()
-            .filter(|f| f.severity == Severity::Error)
-            .count()
-    }
-
-    pub fn warnings(&self) -> usize {
-        self.findings
-            .iter()
-            .filter(|f| f.severity == Severity::Warning)
-            .count()
-    }
+    pub ids: &'static [&'static str],
+    pub run: fn(&Ctx) -> Checked,
 }
 
 /// Runs one offline check, turning a panic into "could not check".
-pub fn run_check(check: &Check, ctx: &Ctx) -> Result<Vec<Finding>, String> {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (check.run)(ctx))).map_err(|p| {
-        let msg = p
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
-            .unwrap_or_default();
-        format!("the check crashed: {msg}")
-    })
+pub fn run_check(check: &Check, ctx: &Ctx) -> Checked {
+    let checked = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| (check.run)(ctx)))
+        .map_err(|p| {
+            let msg = p
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+                .unwrap_or_default();
+            Unsure::CouldNotCheck(format!("the check crashed: {msg}"))
+        })??;
+    if let Some(f) = checked.iter().find(|f| !check.ids.contains(&f.id)) {
+        // A check reports only what it declares; a test runs every check on
+        // the fixtures, so a stray id fails there rather than in the field.
+        debug_assert!(false, "{} reported {}, not among its ids", check.name, f.id);
+    }
+    Ok(checked)
 }
 
 /// Every offline check, over one context.
@@ -214,16 +157,8 @@ pub fn diagnose_offline(ctx: &Ctx) -> Diagnosis {
     std::panic::set_hook(Box::new(|_| {}));
     for check in checks::OFFLINE {
         let outcome = run_check(check, ctx);
-        d.add(check.name, check.category, outcome);
+        d.record(check.name, check.title, check.category, outcome);
     }
     std::panic::set_hook(previous);
-    // Code checks cannot speak for a module they could not read.
-    for (module, why) in &ctx.unparsable {
-        d.add(
-            "code::syntax",
-            Category::Code,
-            Err(format!("{module} could not be parsed as Python ({why})")),
-        );
-    }
     d
 }

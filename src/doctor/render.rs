@@ -92,16 +92,16 @@ pub fn text(d: &Diagnosis, header: &str, secrets: &[&str], style: &Style) -> Str
                 Outcome::CouldNotCheck { reason } => out.push_str(&format!(
                     "    {} could not check {}: {}\n",
                     "?".yellow().bold(),
-                    r.name,
+                    r.title,
                     mask_text(reason, secrets)
                 )),
                 Outcome::Skipped { reason } => out.push_str(&format!(
                     "    {} skipped {}: {reason}\n",
                     "-".dimmed(),
-                    r.name
+                    r.title
                 )),
                 Outcome::Passed if style.verbose => {
-                    out.push_str(&format!("    {} {}\n", "✓".green(), r.name.dimmed()))
+                    out.push_str(&format!("    {} {}\n", "✓".green(), r.title.dimmed()))
                 }
                 _ => {}
             }
@@ -141,6 +141,12 @@ pub fn text(d: &Diagnosis, header: &str, secrets: &[&str], style: &Style) -> Str
     out.push('\n');
     out.push_str(&summary);
     out.push('\n');
+    if !d.findings.is_empty() {
+        out.push_str(&format!(
+            "{}\n",
+            "explain any id: cruddur-obs explain <id>".dimmed()
+        ));
+    }
     out
 }
 
@@ -168,6 +174,7 @@ pub fn json(d: &Diagnosis, secrets: &[&str]) -> String {
                 "evidence": f.evidence.as_deref().map(|e| mask_text(e, secrets)),
                 "fix": mask_text(&f.fix, secrets),
                 "fixable": f.fixable,
+                "doc": super::catalogue::render::doc_command(f.id),
             })
         })
         .collect();

@@ -1,7 +1,7 @@
 //! Test support for checks: a project written to a temp dir from a list of
 //! files, discovered the normal way, and checked with a fixed environment.
 
-use super::{Ctx, Finding};
+use super::{Checked, Ctx, Finding, IntoChecked};
 use crate::project::{discover, DiscoverOptions, Project};
 use std::collections::HashMap;
 
@@ -39,14 +39,19 @@ impl TestProject {
     }
 
     /// Runs one check with this project's shell environment.
-    pub fn run(&self, check: fn(&Ctx) -> Vec<Finding>) -> Vec<Finding> {
+    pub fn checked<R: IntoChecked>(&self, check: fn(&Ctx) -> R) -> Checked {
         let shell = |k: &str| self.shell.get(k).cloned();
         let ctx = Ctx::new(&self.project, &shell);
-        check(&ctx)
+        check(&ctx).into_checked()
+    }
+
+    /// The findings of one check (none when it had no verdict).
+    pub fn run<R: IntoChecked>(&self, check: fn(&Ctx) -> R) -> Vec<Finding> {
+        self.checked(check).unwrap_or_default()
     }
 
     /// Ids of what `check` found.
-    pub fn ids(&self, check: fn(&Ctx) -> Vec<Finding>) -> Vec<&'static str> {
+    pub fn ids<R: IntoChecked>(&self, check: fn(&Ctx) -> R) -> Vec<&'static str> {
         self.run(check).into_iter().map(|f| f.id).collect()
     }
 }

@@ -11,6 +11,24 @@ use tree_sitter::{Node, Parser, Tree};
 pub struct Module {
     source: String,
     tree: Tree,
+    lines: Vec<usize>,
+    /// Imports, calls and decorators, collected in one walk on first use.
+    facts: std::sync::OnceLock<Facts>,
+}
+
+#[derive(Debug, Clone, Default)]
+struct Facts {
+    imports: Vec<Import>,
+    calls: Vec<Call>,
+    decorators: Vec<Decorator>,
+}
+
+/// A function, class or lambda body met during the walk: nodes from `start`
+/// to `end` run in its scope.
+struct Frame {
+    start: usize,
+    end: usize,
+    function: Option<String>,
 }
 
 /// Where the first syntax error sits. Line and column are 1-based; the column
@@ -116,9 +134,13 @@ impl Module {
         let tree = parser
             .parse(source, None)
             .expect("parsing runs to completion");
+        let mut lines = vec![0];
+        lines.extend(source.match_indices('\n').map(|(i, _)| i + 1));
         let module = Module {
             source: source.to_owned(),
             tree,
+            lines,
+            facts: std::sync::OnceLock::new(),
         };
         match module.first_error() {
             Some(err) => Err(err),
@@ -175,105 +197,153 @@ impl Module {
 
     /// `from m import *` is reported with name `"*"`; `__future__` imports
     /// with module `"__future__"`.
-    pub fn imports(&self) -> Vec<Import> {
-        let mut out = Vec::new();
-        for node in self.nodes(&IMPORT_KINDS) {
-            let (line, module_level) = (node.start_position().row + 1, self.scope(node).0);
-            let from = match node.kind() {
-                "import_statement" => None,
-                "future_import_statement" => Some("__future__".to_owned()),
-                _ => node
-                    .child_by_field_name("module_name")
-                    .map(|m| self.compact(m)),
-            };
-            let mut bindings = Vec::new();
-            let mut cursor = node.walk();
-            for name in node.children_by_field_name("name", &mut cursor) {
-                let part = |field| name.child_by_field_name(field).map(|n| self.compact(n));
-                match name.kind() {
-                    "aliased_import" => bindings.extend(part("name").map(|n| (n, part("alias")))),
-                    _ => bindings.push((self.compact(name), None)),
-                }
-            }
-            if named_children(node)
-                .iter()
-                .any(|c| c.kind() == "wildcard_import")
-            {
-                bindings.push(("*".to_owned(), None));
-            }
-            out.extend(bindings.into_iter().map(|(target, alias)| {
-                let (module, name) = match &from {
-                    Some(module) => (module.clone(), Some(target)),
-                    None => (target, None),
-                };
-                Import {
-                    module,
-                    name,
-                    alias,
-                    line,
-                    module_level,
-                }
-            }));
-        }
-        out
+    pub fn imports(&self) -> &[Import] {
+        &self.facts().imports
     }
 
-    pub fn calls(&self) -> Vec<Call> {
-        let mut out = Vec::new();
-        for node in self.nodes(&["call"]) {
-            let Some(function) = node.child_by_field_name("function") else {
-                continue;
-            };
-            let (mut first_arg, mut keywords) = (None, Vec::new());
-            let args = node
-                .child_by_field_name("arguments")
-                .filter(|a| a.kind() == "argument_list");
-            for arg in args.map(named_children).unwrap_or_default() {
-                match arg.kind() {
-                    "keyword_argument" => keywords.extend(
-                        arg.child_by_field_name("name")
-                            .map(|n| self.text(n).to_owned()),
-                    ),
-                    _ if first_arg.is_none() && keywords.is_empty() => {
-                        first_arg = Some(self.text(arg).to_owned())
+    pub fn calls(&self) -> &[Call] {
+        &self.facts().calls
+    }
+
+    pub fn decorators(&self) -> &[Decorator] {
+        &self.facts().decorators
+    }
+
+    fn facts(&self) -> &Facts {
+        self.facts.get_or_init(|| self.collect())
+    }
+
+    /// One walk over the tree, carrying the enclosing scope down instead of
+    /// climbing `parent()` from every node (which costs the node's depth).
+    fn collect(&self) -> Facts {
+        let mut facts = Facts::default();
+        let mut frames: Vec<Frame> = Vec::new();
+        walk(self.tree.root_node(), |node| {
+            let at = node.start_byte();
+            while frames.last().is_some_and(|f| at >= f.end) {
+                frames.pop();
+            }
+            // Frames pushed for a definition apply from its body on; its
+            // parameters and defaults, visited first, run outside it.
+            let inside = || frames.iter().rev().filter(move |f| f.start <= at);
+            let module_level = inside().next().is_none();
+            let function = || inside().find_map(|f| f.function.clone());
+            match node.kind() {
+                "import_statement" | "import_from_statement" | "future_import_statement" => {
+                    self.import(node, module_level, &mut facts.imports)
+                }
+                "call" => {
+                    if let Some(call) = self.call(node, module_level, function()) {
+                        facts.calls.push(call);
                     }
-                    _ => {}
                 }
+                "decorator" => {
+                    if let Some(d) = self.decorator(node) {
+                        facts.decorators.push(d);
+                    }
+                }
+                kind @ ("function_definition" | "class_definition" | "lambda") => {
+                    if let Some(body) = node.child_by_field_name("body") {
+                        let function = (kind == "function_definition")
+                            .then(|| node.child_by_field_name("name"))
+                            .flatten()
+                            .map(|n| self.text(n).to_owned());
+                        frames.push(Frame {
+                            start: body.start_byte(),
+                            end: body.end_byte(),
+                            function,
+                        });
+                    }
+                }
+                _ => {}
             }
-            let (module_level, function_name) = self.scope(node);
-            let (line, column) = self.position(node.start_byte());
-            out.push(Call {
-                callee: self.compact(function),
-                first_arg,
-                keywords,
-                line,
-                column,
-                module_level,
-                function: function_name,
-                byte_range: node.byte_range(),
-            });
-        }
-        out
+            true
+        });
+        facts
     }
 
-    pub fn decorators(&self) -> Vec<Decorator> {
-        let mut out = Vec::new();
-        for node in self.nodes(&["decorator"]) {
-            let Some(expr) = named_children(node).into_iter().next() else {
-                continue;
-            };
-            let target = match expr.kind() {
-                "call" => expr.child_by_field_name("function").unwrap_or(expr),
-                _ => expr,
-            };
-            let (line, column) = self.position(node.start_byte());
-            out.push(Decorator {
-                name: self.compact(target),
-                line,
-                column,
-            });
+    fn import(&self, node: Node<'_>, module_level: bool, out: &mut Vec<Import>) {
+        let line = node.start_position().row + 1;
+        let from = match node.kind() {
+            "import_statement" => None,
+            "future_import_statement" => Some("__future__".to_owned()),
+            _ => node
+                .child_by_field_name("module_name")
+                .map(|m| self.compact(m)),
+        };
+        let mut bindings = Vec::new();
+        let mut cursor = node.walk();
+        for name in node.children_by_field_name("name", &mut cursor) {
+            let part = |field| name.child_by_field_name(field).map(|n| self.compact(n));
+            match name.kind() {
+                "aliased_import" => bindings.extend(part("name").map(|n| (n, part("alias")))),
+                _ => bindings.push((self.compact(name), None)),
+            }
         }
-        out
+        if named_children(node)
+            .iter()
+            .any(|c| c.kind() == "wildcard_import")
+        {
+            bindings.push(("*".to_owned(), None));
+        }
+        out.extend(bindings.into_iter().map(|(target, alias)| {
+            let (module, name) = match &from {
+                Some(module) => (module.clone(), Some(target)),
+                None => (target, None),
+            };
+            Import {
+                module,
+                name,
+                alias,
+                line,
+                module_level,
+            }
+        }));
+    }
+
+    fn call(&self, node: Node<'_>, module_level: bool, function: Option<String>) -> Option<Call> {
+        let callee = node.child_by_field_name("function")?;
+        let (mut first_arg, mut keywords) = (None, Vec::new());
+        let args = node
+            .child_by_field_name("arguments")
+            .filter(|a| a.kind() == "argument_list");
+        for arg in args.map(named_children).unwrap_or_default() {
+            match arg.kind() {
+                "keyword_argument" => keywords.extend(
+                    arg.child_by_field_name("name")
+                        .map(|n| self.text(n).to_owned()),
+                ),
+                _ if first_arg.is_none() && keywords.is_empty() => {
+                    first_arg = Some(self.text(arg).to_owned())
+                }
+                _ => {}
+            }
+        }
+        let (line, column) = self.position(node.start_byte());
+        Some(Call {
+            callee: self.compact(callee),
+            first_arg,
+            keywords,
+            line,
+            column,
+            module_level,
+            function,
+            byte_range: node.byte_range(),
+        })
+    }
+
+    fn decorator(&self, node: Node<'_>) -> Option<Decorator> {
+        let expr = named_children(node).into_iter().next()?;
+        let target = match expr.kind() {
+            "call" => expr.child_by_field_name("function").unwrap_or(expr),
+            _ => expr,
+        };
+        let (line, column) = self.position(node.start_byte());
+        Some(Decorator {
+            name: self.compact(target),
+            line,
+            column,
+        })
     }
 
     /// Comments are not statements and are left out.
@@ -338,18 +408,6 @@ impl Module {
         named_children(self.tree.root_node())
     }
 
-    /// Every node of the given kinds, in source order.
-    fn nodes(&self, kinds: &[&str]) -> Vec<Node<'_>> {
-        let mut out = Vec::new();
-        walk(self.tree.root_node(), |n| {
-            if kinds.contains(&n.kind()) {
-                out.push(n);
-            }
-            true
-        });
-        out
-    }
-
     fn statement(&self, node: Node<'_>) -> Statement {
         Statement {
             kind: node.kind().to_owned(),
@@ -378,34 +436,11 @@ impl Module {
         out
     }
 
-    /// (module level?, innermost enclosing function name). Defaults,
-    /// annotations and base classes run in the enclosing scope, so only a
-    /// definition's `body` counts as inside it.
-    fn scope(&self, node: Node<'_>) -> (bool, Option<String>) {
-        let (mut module_level, mut function) = (true, None);
-        let mut child = node;
-        while let Some(parent) = child.parent() {
-            let kind = parent.kind();
-            let scoped = matches!(kind, "function_definition" | "class_definition" | "lambda");
-            if scoped && parent.child_by_field_name("body") == Some(child) {
-                module_level = false;
-                if kind == "function_definition" && function.is_none() {
-                    function = parent
-                        .child_by_field_name("name")
-                        .map(|n| self.text(n).to_owned());
-                }
-            }
-            child = parent;
-        }
-        (module_level, function)
-    }
-
     /// 1-based line and character column of a byte offset.
     fn position(&self, byte: usize) -> (usize, usize) {
-        let before = &self.source[..byte];
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let line = before.matches('\n').count() + 1;
-        (line, before[line_start..].chars().count() + 1)
+        let line = self.lines.partition_point(|&s| s <= byte);
+        let line_start = self.lines[line - 1];
+        (line, self.source[line_start..byte].chars().count() + 1)
     }
 
     /// Just past the newline ending the line that contains `byte - 1`.

@@ -43,7 +43,7 @@ from services.home_activities import *
 def f():
     import json
 ";
-    let got = parse(src).imports();
+    let got = parse(src).imports().to_vec();
     assert_eq!(
         got,
         vec![
@@ -88,7 +88,7 @@ s = 'trace.set_tracer_provider(provider)'
 FlaskInstrumentor (  # a comment is not part of the callee
 ). instrument_app(app, k=1, **kw)
 ";
-    let calls = parse(src).calls();
+    let calls = parse(src).calls().to_vec();
     let callees: Vec<&str> = calls.iter().map(|c| c.callee.as_str()).collect();
     assert_eq!(
         callees,
@@ -117,7 +117,7 @@ class C(Base()):
         in_method()
 f(key=1, *rest)
 ";
-    let calls = parse(src).calls();
+    let calls = parse(src).calls().to_vec();
     let scope = |name: &str| {
         let c = calls.iter().find(|c| c.callee == name).expect(name);
         (c.module_level, c.function.clone())
@@ -153,7 +153,7 @@ class V:
     def home():
         pass
 ";
-    let got = parse(src).decorators();
+    let got = parse(src).decorators().to_vec();
     let names: Vec<(&str, usize, usize)> = got
         .iter()
         .map(|d| (d.name.as_str(), d.line, d.column))
@@ -214,13 +214,7 @@ RequestsInstrumentor().instrument()
 ";
     let m = parse(src);
     let app = m.flask_app().unwrap();
-    let line_of = |callee: &str| {
-        m.calls()
-            .into_iter()
-            .find(|c| c.callee == callee)
-            .unwrap()
-            .line
-    };
+    let line_of = |callee: &str| m.calls().iter().find(|c| c.callee == callee).unwrap().line;
     assert!(line_of("FlaskInstrumentor().instrument_app") < app.line);
     assert!(line_of("RequestsInstrumentor().instrument") > app.end_line);
     let kinds: Vec<(String, usize)> = m

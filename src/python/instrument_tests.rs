@@ -107,7 +107,7 @@ fn count(haystack: &str, needle: &str) -> usize {
 fn code_line(source: &str, callee: &str) -> Vec<usize> {
     let m = Module::parse(source).unwrap();
     m.calls()
-        .into_iter()
+        .iter()
         .filter(|c| c.callee == callee)
         .map(|c| c.line)
         .collect()

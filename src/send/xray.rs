@@ -127,13 +127,13 @@ pub fn input(
     let address = match (env.value("AWS_XRAY_DAEMON_ADDRESS"), &daemon) {
         (None, None) => return None,
         (Some(a), _) => a.to_string(),
-        (None, Some(s)) => format!("{}:2000", s.name),
+        (None, Some(s)) => format!("{}:2000", s.name()),
     };
     let route = match &daemon {
         Some(s) => {
             let (udp, tcp) = published_daemon_ports(s);
             Route::Published {
-                service: s.name.clone(),
+                service: s.name().to_string(),
                 udp,
                 tcp,
             }
@@ -146,7 +146,7 @@ pub fn input(
 /// The daemon's compose service, by name or image.
 pub fn daemon_service(project: &Project) -> Option<Service<'_>> {
     project.compose.all_services().into_iter().find(|s| {
-        s.name.contains("xray") || s.image().is_some_and(|i| i.contains("aws-xray-daemon"))
+        s.name().contains("xray") || s.image().is_some_and(|i| i.contains("aws-xray-daemon"))
     })
 }
 

@@ -2,6 +2,8 @@
 //! copy of a fixture, and snapshot trees to prove what changed.
 #![allow(dead_code)]
 
+pub mod tmux;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

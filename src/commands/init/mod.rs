@@ -134,11 +134,7 @@ fn choose_providers(args: &InitArgs, io: Interaction) -> Result<Vec<ProviderId>>
 }
 
 fn discover(args: &InitArgs, io: Interaction) -> Result<Project> {
-    let opts = project::DiscoverOptions {
-        dir: args.project.dir.clone(),
-        file: args.project.file.clone(),
-        service: args.project.service.clone(),
-    };
+    let opts = args.project.discover_options();
     match project::discover(&opts) {
         Err(e) => {
             let Some(d) = e

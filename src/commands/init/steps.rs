@@ -1,7 +1,6 @@
 //! The edits init plans: compose environment, X-Ray daemon service, requirements, app module.
 
 use crate::compose::add_service::add_service;
-use crate::compose::edit::apply_env_ops;
 use crate::edit::Plan;
 use crate::project::Project;
 use crate::providers::rollbar::setup as rollbar_setup;
@@ -18,41 +17,39 @@ pub(super) fn plan_compose(
     if ops.is_empty() {
         return Ok(());
     }
-    let compose = &project.compose;
-    let current = plan
-        .current(&compose.path, Some(&compose.text))
-        .unwrap_or_default()
-        .to_string();
     let only: Vec<_> = ops.iter().map(|(op, _)| op.clone()).collect();
-    if let Some(edit) = apply_env_ops(&compose.path, &current, &project.backend.service, &only)? {
-        let mut reasons: Vec<String> = ops.into_iter().map(|(_, why)| why).collect();
-        if !edit.shared_with.is_empty() {
-            reasons.push(format!(
+    let reason = |these: &[crate::compose::edit::EnvOp], shared_with: &[String]| {
+        let mut reasons: Vec<&str> = ops
+            .iter()
+            .filter(|(op, _)| these.contains(op))
+            .map(|(_, why)| why.as_str())
+            .collect();
+        let shared;
+        if !shared_with.is_empty() {
+            shared = format!(
                 "the block is shared through a YAML anchor, so {} get(s) these variables too",
-                edit.shared_with.join(", ")
-            ));
+                shared_with.join(", ")
+            );
+            reasons.push(&shared);
         }
-        let after = edit.text;
-        let shown = project.display(&compose.path);
-        plan.update(
-            &compose.path,
-            &shown,
-            Some(&compose.text),
-            after,
-            format!("{}: {}", project.backend.service, reasons.join("; ")),
-        );
-    }
-    Ok(())
+        format!("{}: {}", project.backend.service, reasons.join("; "))
+    };
+    crate::steps::plan_env_ops(plan, project, &only, &reason)
 }
 
 pub(super) fn plan_daemon(plan: &mut Plan, project: &Project) -> Result<()> {
-    let compose = &project.compose;
     let exists = project.compose.all_services().iter().any(|s| {
-        s.name.contains("xray") || s.image().is_some_and(|i| i.contains("aws-xray-daemon"))
+        s.name().contains("xray") || s.image().is_some_and(|i| i.contains("aws-xray-daemon"))
     });
     if exists {
         return Ok(());
     }
+    // The daemon goes beside the backend, in the file that defines it.
+    let idx = project
+        .compose
+        .service(&project.backend.service)
+        .map_or(0, |s| s.place().0);
+    let compose = &project.compose.files[idx];
     let current = plan
         .current(&compose.path, Some(&compose.text))
         .unwrap_or_default()
@@ -65,7 +62,7 @@ pub(super) fn plan_daemon(plan: &mut Plan, project: &Project) -> Result<()> {
     )? {
         plan.update(
             &compose.path,
-            &project.display(&compose.path),
+            &project.compose.display(idx),
             Some(&compose.text),
             after,
             "added the xray-daemon service (UDP 2000)".into(),

@@ -1,4 +1,4 @@
-//! Backend code. Every check reads the syntax trees of `ctx.modules`, so
+//! Backend code. Every check reads the syntax trees of `ctx.code().mods`, so
 //! commented-out or quoted code never counts, and setup split into helper
 //! modules counts wherever it is.
 
@@ -6,16 +6,39 @@ mod facts;
 mod otel;
 mod providers;
 
-use crate::doctor::{Ctx, Finding};
+use crate::doctor::{Checked, Ctx, Finding, Unsure};
 
 pub use otel::{flask, gunicorn, tracing};
 pub use providers::{rollbar, watchtower, xray};
 
-/// The catalogue has no id for a syntax error, and a module that does not
-/// parse cannot be judged either way: the command shows `ctx.unparsable` as
-/// "could not check" instead of letting the other code checks pass over it.
-pub fn parse(_ctx: &Ctx) -> Vec<Finding> {
-    Vec::new()
+/// A module the app imports that Python cannot read stops the backend at
+/// start-up: that is the finding. A file that cannot be read here at all is
+/// a module this check could not judge.
+pub fn syntax(ctx: &Ctx) -> Checked {
+    let code = ctx.code();
+    let unreadable: Vec<String> = code
+        .broken
+        .iter()
+        .filter(|b| !b.syntax)
+        .map(|b| format!("{} {}", b.display, b.why))
+        .collect();
+    let found: Vec<Finding> = code
+        .broken
+        .iter()
+        .filter(|b| b.syntax)
+        .map(|b| {
+            Finding::new(
+                "python-syntax-error",
+                format!("{} {}: the backend cannot start", b.display, b.why),
+            )
+            .at(b.display.clone(), b.line)
+            .column(b.column)
+        })
+        .collect();
+    match (found.is_empty(), unreadable.first()) {
+        (true, Some(why)) => Err(Unsure::CouldNotCheck(why.clone())),
+        _ => Ok(found),
+    }
 }
 
 #[cfg(test)]

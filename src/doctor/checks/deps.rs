@@ -1,12 +1,12 @@
 //! Python dependencies and image.
 
 pub(crate) mod declared;
-pub(crate) mod image;
 pub(crate) mod otel;
 
 use crate::doctor::{Ctx, Finding, Fix};
+use crate::usage::image::Image;
+use crate::usage::launch::{env_value, Launch};
 use declared::Declared;
-use image::{env_value, Image, Launch};
 
 pub fn otel_packages(ctx: &Ctx) -> Vec<Finding> {
     otel::packages(ctx)
@@ -58,11 +58,11 @@ pub fn provider_packages(ctx: &Ctx) -> Vec<Finding> {
         );
     };
     for (root, package) in PROVIDERS {
-        let first = ctx.modules.iter().find_map(|m| {
+        let first = ctx.code().mods.iter().find_map(|m| {
             let i = m
                 .module
                 .imports()
-                .into_iter()
+                .iter()
                 .find(|i| i.module == root || i.module.starts_with(&format!("{root}.")))?;
             Some((m, i))
         });
@@ -88,7 +88,7 @@ pub fn provider_packages(ctx: &Ctx) -> Vec<Finding> {
 /// The first import of a Flask signal or `<signal>.connect(...)` call.
 fn signal_use(ctx: &Ctx) -> Option<(String, usize, String)> {
     let mut sites = Vec::new();
-    for m in &ctx.modules {
+    for m in &ctx.code().mods {
         for i in m.module.imports() {
             let name = i.name.as_deref().unwrap_or_default();
             if (i.module == "flask" || i.module == "flask.signals") && FLASK_SIGNALS.contains(&name)
@@ -120,7 +120,8 @@ fn signal_use(ctx: &Ctx) -> Option<(String, usize, String)> {
 }
 
 fn line_text(ctx: &Ctx, display: &str, line: usize) -> String {
-    ctx.modules
+    ctx.code()
+        .mods
         .iter()
         .find(|m| m.display == display)
         .and_then(|m| m.module.source().lines().nth(line - 1))
@@ -133,8 +134,8 @@ fn column_of(code: &str) -> usize {
 }
 
 pub fn dockerfile(ctx: &Ctx) -> Vec<Finding> {
-    let image = Image::read(ctx);
-    let launch = Launch::new(ctx, image.as_ref());
+    let image = ctx.image();
+    let launch = ctx.launch();
     let declared = declared::declared(ctx.project);
     let mut out = Vec::new();
     if let Some(image) = &image {
@@ -162,7 +163,7 @@ pub fn dockerfile(ctx: &Ctx) -> Vec<Finding> {
             .edit(Fix::AddPackages(vec!["opentelemetry-distro".into()])),
         );
     }
-    out.extend(reloader(ctx, &launch, image.as_ref(), &declared));
+    out.extend(reloader(ctx, launch, image, &declared));
     out
 }
 
@@ -242,18 +243,19 @@ fn reloader(
     let flask_run = launch.runs("flask").is_some() && launch.has("run");
     let no_reload = launch.has("--no-reload")
         || launch.has("--no-debug")
-        || env_value(ctx, image, "FLASK_RUN_RELOAD").is_some_and(|(v, _)| !debug_on(&v));
+        || env_value(&ctx.env, image, "FLASK_RUN_RELOAD").is_some_and(|(v, _)| !debug_on(&v));
     if !flask_run || no_reload {
         return None;
     }
     let flag = ["--debug", "--reload"].into_iter().find(|f| launch.has(f));
-    let why = match (flag, env_value(ctx, image, "FLASK_DEBUG")) {
+    let why = match (flag, env_value(&ctx.env, image, "FLASK_DEBUG")) {
         (Some(flag), _) => format!("`{flag}` in the command"),
         (None, Some((v, at))) if debug_on(&v) => format!("FLASK_DEBUG={v} ({at})"),
         (None, Some(_)) => return None,
         (None, None) => {
             // Flask 2.3 dropped FLASK_ENV; below it, `development` meant debug.
-            let (v, at) = env_value(ctx, image, "FLASK_ENV").filter(|(v, _)| v == "development")?;
+            let (v, at) =
+                env_value(&ctx.env, image, "FLASK_ENV").filter(|(v, _)| v == "development")?;
             if declared::flask_may_be_2_3(declared) {
                 return None;
             }

@@ -1,24 +1,18 @@
-use crate::doctor::checks::{code, deps};
+use crate::doctor::checks::deps;
 use crate::doctor::testkit::{ok_project, ok_project_with, TestProject};
-use crate::doctor::{CheckFn, Finding};
+use crate::doctor::{Category, Ctx, Finding};
 use crate::project::{discover, DiscoverOptions};
 
-/// Every check of deps.rs and code.rs: "no other id" means none of these.
-pub(crate) const MINE: [CheckFn; 10] = [
-    deps::otel_packages,
-    deps::provider_packages,
-    deps::dockerfile,
-    code::parse,
-    code::tracing,
-    code::flask,
-    code::rollbar,
-    code::xray,
-    code::watchtower,
-    code::gunicorn,
-];
-
+/// Every check of the Dependencies and Code sections: "no other id" means
+/// none of these.
 pub(crate) fn all(tp: &TestProject) -> Vec<Finding> {
-    MINE.iter().flat_map(|c| tp.run(*c)).collect()
+    let shell = |k: &str| tp.shell.get(k).cloned();
+    let ctx = Ctx::new(&tp.project, &shell);
+    crate::doctor::checks::OFFLINE
+        .iter()
+        .filter(|c| matches!(c.category, Category::Dependencies | Category::Code))
+        .flat_map(|c| (c.run)(&ctx).unwrap_or_default())
+        .collect()
 }
 
 pub(crate) fn ids(tp: &TestProject) -> Vec<&'static str> {
@@ -342,6 +336,8 @@ fn an_unparsable_module_is_left_to_could_not_check() {
     let tp = ok_project_with(APP, |t| format!("{t}\ndef broken(:\n"));
     let shell = |_: &str| None;
     let ctx = crate::doctor::Ctx::new(&tp.project, &shell);
-    assert_eq!(ctx.unparsable.len(), 1);
-    assert_eq!(ids(&tp), Vec::<&str>::new());
+    assert_eq!(ctx.code().broken.len(), 1);
+    // The module that does not parse is the finding; no check concludes
+    // anything is missing from code it could not read.
+    assert_eq!(ids(&tp), vec!["python-syntax-error"]);
 }

@@ -8,43 +8,208 @@ pub mod layout;
 pub mod network;
 pub mod secrets;
 
-use super::{Category, Check};
+use super::{Category, Check, IntoChecked};
 
+/// `check!(Category, module::function, "what it looks at", [ids it may report])`
 macro_rules! check {
-    ($cat:ident, $module:ident :: $f:ident) => {
+    ($cat:ident, $module:ident :: $f:ident, $title:literal, [$($id:literal),* $(,)?]) => {
         Check {
             name: concat!(stringify!($module), "::", stringify!($f)),
+            title: $title,
             category: Category::$cat,
-            run: $module::$f,
+            ids: &[$($id),*],
+            run: |ctx| $module::$f(ctx).into_checked(),
         }
     };
 }
 
 pub const OFFLINE: &[Check] = &[
-    check!(Layout, layout::requirements),
-    check!(ComposeEnv, compose_env::endpoint),
-    check!(ComposeEnv, compose_env::headers),
-    check!(ComposeEnv, compose_env::service_name),
-    check!(ComposeEnv, compose_env::names),
-    check!(ComposeEnv, compose_env::list_quotes),
-    check!(ComposeEnv, compose_env::protocol),
-    check!(ComposeEnv, compose_env::disabled),
-    check!(ComposeEnv, compose_env::interpolation),
-    check!(ComposeEnv, compose_env::env_files),
-    check!(ComposeEnv, compose_env::wrong_service),
-    check!(Secrets, secrets::hardcoded),
-    check!(Secrets, secrets::dotenv),
-    check!(Secrets, secrets::key_format),
-    check!(Secrets, secrets::rollbar_token),
-    check!(Secrets, secrets::aws),
-    check!(Dependencies, deps::otel_packages),
-    check!(Dependencies, deps::provider_packages),
-    check!(Dependencies, deps::dockerfile),
-    check!(Code, code::parse),
-    check!(Code, code::tracing),
-    check!(Code, code::flask),
-    check!(Code, code::rollbar),
-    check!(Code, code::xray),
-    check!(Code, code::watchtower),
-    check!(Code, code::gunicorn),
+    check!(
+        Layout,
+        layout::requirements,
+        "the backend's requirements file",
+        ["requirements-missing"]
+    ),
+    check!(
+        ComposeEnv,
+        compose_env::endpoint,
+        "the OTLP endpoint",
+        [
+            "otel-endpoint-missing",
+            "otel-endpoint-signal-path",
+            "otel-traces-endpoint-no-path",
+            "otel-endpoint-invalid",
+        ]
+    ),
+    check!(
+        ComposeEnv,
+        compose_env::headers,
+        "the exporter headers",
+        ["otel-headers-missing", "otel-headers-malformed"]
+    ),
+    check!(
+        ComposeEnv,
+        compose_env::service_name,
+        "the service name (dataset)",
+        ["otel-service-name-missing"]
+    ),
+    check!(
+        ComposeEnv,
+        compose_env::names,
+        "variable names against the ones the SDKs read",
+        ["env-name-typo"]
+    ),
+    check!(
+        ComposeEnv,
+        compose_env::list_quotes,
+        "quotes kept by list-form entries",
+        ["compose-list-quotes"]
+    ),
+    check!(
+        ComposeEnv,
+        compose_env::protocol,
+        "the OTLP protocol against the exporter",
+        ["otel-protocol-mismatch"]
+    ),
+    check!(
+        ComposeEnv,
+        compose_env::disabled,
+        "variables that switch tracing off",
+        ["otel-disabled"]
+    ),
+    check!(
+        ComposeEnv,
+        compose_env::interpolation,
+        "${VAR} substitution",
+        [
+            "env-file-not-interpolated",
+            "gitpod-env-not-loaded",
+            "compose-var-unset",
+        ]
+    ),
+    check!(
+        ComposeEnv,
+        compose_env::env_files,
+        "env_file entries",
+        ["env-file-missing"]
+    ),
+    check!(
+        ComposeEnv,
+        compose_env::wrong_service,
+        "variables set on the wrong service",
+        ["env-on-wrong-service"]
+    ),
+    check!(
+        Secrets,
+        secrets::hardcoded,
+        "secrets written into tracked files",
+        ["secret-hardcoded"]
+    ),
+    check!(
+        Secrets,
+        secrets::dotenv,
+        "the project .env",
+        ["dotenv-not-ignored", "dotenv-permissions"]
+    ),
+    check!(
+        Secrets,
+        secrets::key_format,
+        "the Honeycomb key's shape",
+        ["honeycomb-key-format", "honeycomb-key-classic-no-dataset"]
+    ),
+    check!(
+        Secrets,
+        secrets::rollbar_token,
+        "the Rollbar token",
+        ["rollbar-token-missing"]
+    ),
+    check!(
+        Secrets,
+        secrets::aws,
+        "AWS region and credentials",
+        ["aws-credentials-missing"]
+    ),
+    check!(
+        Dependencies,
+        deps::otel_packages,
+        "the OpenTelemetry packages",
+        [
+            "requirements-missing-otel",
+            "requirements-exporter-mismatch",
+            "requirements-version-skew",
+        ]
+    ),
+    check!(
+        Dependencies,
+        deps::provider_packages,
+        "the Rollbar, X-Ray and watchtower packages",
+        ["requirements-missing-provider"]
+    ),
+    check!(
+        Dependencies,
+        deps::dockerfile,
+        "the Dockerfile and start command",
+        [
+            "dockerfile-no-requirements",
+            "instrument-without-distro",
+            "flask-reloader-auto-instrumentation",
+        ]
+    ),
+    check!(
+        Code,
+        code::syntax,
+        "that every module the app imports is valid Python",
+        ["python-syntax-error"]
+    ),
+    check!(
+        Code,
+        code::tracing,
+        "the tracing pipeline in code",
+        [
+            "console-exporter-enabled",
+            "tracer-provider-not-set",
+            "span-processor-missing",
+            "otlp-exporter-missing",
+        ]
+    ),
+    check!(
+        Code,
+        code::flask,
+        "Flask instrumentation",
+        [
+            "flask-instrumented-before-app",
+            "flask-not-instrumented",
+            "requests-not-instrumented",
+            "flask-before-first-request",
+        ]
+    ),
+    check!(
+        Code,
+        code::rollbar,
+        "Rollbar initialisation",
+        ["rollbar-not-initialized"]
+    ),
+    check!(
+        Code,
+        code::xray,
+        "X-Ray middleware and daemon",
+        [
+            "xray-middleware-before-app",
+            "xray-daemon-missing",
+            "xray-daemon-command-ignored",
+            "xray-daemon-region-missing",
+        ]
+    ),
+    check!(
+        Code,
+        code::watchtower,
+        "the watchtower handler",
+        ["watchtower-deprecated-arg"]
+    ),
+    check!(
+        Code,
+        code::gunicorn,
+        "gunicorn and tracing set-up",
+        ["gunicorn-fork-unsafe"]
+    ),
 ];

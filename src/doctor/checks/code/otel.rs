@@ -1,11 +1,11 @@
 //! OpenTelemetry in the backend code: the SDK pipeline, Flask and requests
 //! instrumentation, and what gunicorn's pre-forking does to it.
 
-use super::facts::{last, Code, Mod};
+use super::facts::{last, Code, Mod, Place};
 use crate::doctor::checks::deps::declared::{self, flask_may_be_2_3};
-use crate::doctor::checks::deps::image::{env_value, Image, Launch};
 use crate::doctor::checks::deps::otel::intended;
-use crate::doctor::{Ctx, Finding};
+use crate::doctor::{Checked, Ctx, Finding};
+use crate::usage::launch::{env_value, Launch};
 
 const PIPELINE: &str = "provider = TracerProvider(); \
     provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter())); \
@@ -24,10 +24,14 @@ fn configured_elsewhere(code: &Code, launch: &Launch) -> bool {
             && code.first_call("initialize").is_some())
 }
 
-pub fn tracing(ctx: &Ctx) -> Vec<Finding> {
-    let code = Code::new(ctx);
-    let image = Image::read(ctx);
-    let launch = Launch::new(ctx, image.as_ref());
+pub fn tracing(ctx: &Ctx) -> Checked {
+    ctx.code_readable()?;
+    Ok(tracing_in(ctx))
+}
+
+fn tracing_in(ctx: &Ctx) -> Vec<Finding> {
+    let code = ctx.code();
+    let launch = ctx.launch();
     let mut out: Vec<Finding> = code
         .calls("ConsoleSpanExporter")
         .map(|(m, c)| {
@@ -38,11 +42,11 @@ pub fn tracing(ctx: &Ctx) -> Vec<Finding> {
             )
         })
         .collect();
-    if configured_elsewhere(&code, &launch) {
+    if configured_elsewhere(code, launch) {
         return out;
     }
     let Some((m, provider)) = code.first_call("TracerProvider") else {
-        out.extend(no_sdk(&code));
+        out.extend(no_sdk(code));
         return out;
     };
     if code.first_call("set_tracer_provider").is_none() {
@@ -85,7 +89,8 @@ fn no_sdk(code: &Code) -> Option<Finding> {
     let (m, i) = code
         .app()
         .and_then(|a| {
-            a.imports
+            a.module
+                .imports()
                 .iter()
                 .find(|i| i.module.starts_with("opentelemetry"))
                 .map(|i| (a, i))
@@ -102,23 +107,27 @@ fn no_sdk(code: &Code) -> Option<Finding> {
     ))
 }
 
-pub fn flask(ctx: &Ctx) -> Vec<Finding> {
-    let code = Code::new(ctx);
-    let image = Image::read(ctx);
-    let launch = Launch::new(ctx, image.as_ref());
+pub fn flask(ctx: &Ctx) -> Checked {
+    ctx.code_readable()?;
+    Ok(flask_in(ctx))
+}
+
+fn flask_in(ctx: &Ctx) -> Vec<Finding> {
+    let code = ctx.code();
+    let launch = ctx.launch();
     let declared = declared::declared(ctx.project);
     let mut out = Vec::new();
     if flask_may_be_2_3(&declared) {
-        out.extend(before_first_request(&code));
+        out.extend(before_first_request(code));
     }
     let Some(app) = code.app() else {
         return out;
     };
-    if !intended(ctx, &launch) {
+    if !intended(ctx, launch) {
         return out;
     }
-    let site = app.py.module.flask_app();
-    let same = |m: &Mod| m.py.path == app.py.path;
+    let site = app.module.flask_app();
+    let same = |m: &Mod| m.path == app.path;
     let after_app =
         |m: &Mod, line: usize| same(m) && site.as_ref().is_some_and(|s| line > s.end_line);
     let instrument_app: Vec<_> = code
@@ -148,7 +157,7 @@ pub fn flask(ctx: &Ctx) -> Vec<Finding> {
         match (late.first(), &site) {
             (Some((m, c)), _) => out.push(m.at_call(finding, c)),
             (None, Some(s)) => out.push(app.at(finding, s.line, None)),
-            (None, None) => out.push(finding.file(app.py.display.clone())),
+            (None, None) => out.push(finding.file(app.display.clone())),
         }
     }
     let requests = code
@@ -163,7 +172,7 @@ pub fn flask(ctx: &Ctx) -> Vec<Finding> {
         match (instrument_app.first(), &site) {
             (Some((m, c)), _) => out.push(m.at_call(finding, c)),
             (None, Some(s)) => out.push(app.at(finding, s.line, None)),
-            (None, None) => out.push(finding.file(app.py.display.clone())),
+            (None, None) => out.push(finding.file(app.display.clone())),
         }
     }
     out
@@ -179,13 +188,14 @@ fn before_first_request(code: &Code) -> Vec<Finding> {
     };
     let mut out = Vec::new();
     for m in &code.mods {
-        for d in m.py.module.decorators() {
+        for d in m.module.decorators() {
             if last(&d.name) == "before_first_request" {
                 out.push(m.at(finding(), d.line, Some(d.column)));
             }
         }
         for c in m
-            .calls
+            .module
+            .calls()
             .iter()
             .filter(|c| last(&c.callee) == "before_first_request")
         {
@@ -196,14 +206,13 @@ fn before_first_request(code: &Code) -> Vec<Finding> {
 }
 
 pub fn gunicorn(ctx: &Ctx) -> Vec<Finding> {
-    let code = Code::new(ctx);
-    let image = Image::read(ctx);
-    let launch = Launch::new(ctx, image.as_ref());
+    let code = ctx.code();
+    let launch = ctx.launch();
     let Some(cmd) = launch.runs("gunicorn") else {
         return Vec::new();
     };
     let preload = launch.has("--preload")
-        || env_value(ctx, image.as_ref(), "GUNICORN_CMD_ARGS")
+        || env_value(&ctx.env, ctx.image(), "GUNICORN_CMD_ARGS")
             .is_some_and(|(v, _)| v.split_whitespace().any(|w| w == "--preload"));
     if !preload {
         return Vec::new();

@@ -1,19 +1,19 @@
 //! Rollbar, X-Ray and CloudWatch Logs (watchtower) in the backend code, and
 //! the X-Ray daemon the code sends to.
 
-use super::facts::{last, Code, Mod};
+use super::facts::{last, Mod, Place};
 use crate::compose::{dotenv, scalar_text, Service};
 use crate::doctor::checks::deps::declared::{self, flask_may_be_2_3};
-use crate::doctor::checks::deps::image::{env_value, key_line, Image};
-use crate::doctor::{Ctx, Finding};
+use crate::doctor::{Checked, Ctx, Finding};
 use crate::python::analysis::Call;
+use crate::usage::launch::env_value;
 use yaml_serde::Value;
 
 fn is_rollbar_init(m: &Mod, c: &Call) -> bool {
     let receiver = c.callee.rsplit_once('.').map(|(r, _)| r);
     match receiver {
         Some(r) => last(&c.callee) == "init" && m.module_names("rollbar").contains(&r),
-        None => m.imports.iter().any(|i| {
+        None => m.module.imports().iter().any(|i| {
             i.module == "rollbar"
                 && i.name.as_deref() == Some("init")
                 && i.bound_name() == Some(c.callee.as_str())
@@ -21,8 +21,13 @@ fn is_rollbar_init(m: &Mod, c: &Call) -> bool {
     }
 }
 
-pub fn rollbar(ctx: &Ctx) -> Vec<Finding> {
-    let code = Code::new(ctx);
+pub fn rollbar(ctx: &Ctx) -> Checked {
+    ctx.code_readable()?;
+    Ok(rollbar_in(ctx))
+}
+
+fn rollbar_in(ctx: &Ctx) -> Vec<Finding> {
+    let code = ctx.code();
     let Some((m, import)) = code.imports_of("rollbar").next() else {
         return Vec::new();
     };
@@ -30,7 +35,8 @@ pub fn rollbar(ctx: &Ctx) -> Vec<Finding> {
         .mods
         .iter()
         .flat_map(|m| {
-            m.calls
+            m.module
+                .calls()
                 .iter()
                 .filter(|c| is_rollbar_init(m, c))
                 .map(move |c| (m, c))
@@ -81,22 +87,22 @@ fn daemons<'a>(ctx: &'a Ctx) -> Vec<Service<'a>> {
         .compose
         .all_services()
         .into_iter()
-        .filter(|s| s.name != ctx.project.backend.service)
+        .filter(|s| s.name() != ctx.project.backend.service)
         .filter(|s| {
             s.image().is_some_and(|i| i.contains("aws-xray-daemon"))
-                || s.name.to_ascii_lowercase().contains("xray")
+                || s.name().to_ascii_lowercase().contains("xray")
         })
         .collect()
 }
 
 pub fn xray(ctx: &Ctx) -> Vec<Finding> {
-    let code = Code::new(ctx);
+    let code = ctx.code();
     let mut out = Vec::new();
     let middleware: Vec<_> = code.calls("XRayMiddleware").collect();
     if let Some(app) = code.app() {
-        if let Some(site) = app.py.module.flask_app() {
+        if let Some(site) = app.module.flask_app() {
             for (m, c) in &middleware {
-                if m.py.path == app.py.path && c.module_level && c.line < site.line {
+                if m.path == app.path && c.module_level && c.line < site.line {
                     out.push(m.at_call(
                         Finding::new("xray-middleware-before-app", "XRayMiddleware runs before the app exists")
                             .fix("move `XRayMiddleware(app, xray_recorder)` below `app = Flask(__name__)`"),
@@ -111,8 +117,8 @@ pub fn xray(ctx: &Ctx) -> Vec<Finding> {
         .calls("configure")
         .any(|(_, c)| c.keywords.iter().any(|k| k == "daemon_address"));
     if let Some((m, c)) = middleware.first() {
-        let image = Image::read(ctx);
-        let address = env_value(ctx, image.as_ref(), "AWS_XRAY_DAEMON_ADDRESS");
+        let image = ctx.image();
+        let address = env_value(&ctx.env, image, "AWS_XRAY_DAEMON_ADDRESS");
         if daemons.is_empty() && address.is_none() && !address_in_code {
             out.push(m.at_call(
                 Finding::new("xray-daemon-missing", "X-Ray middleware is used but no daemon receives its segments")
@@ -131,8 +137,6 @@ pub fn xray(ctx: &Ctx) -> Vec<Finding> {
 /// not a flag; the official image's ENTRYPOINT is `/xray` with flags, so
 /// `command:` words are appended to those.
 fn daemon_findings(ctx: &Ctx, svc: &Service) -> Vec<Finding> {
-    let compose = &ctx.project.compose;
-    let file = ctx.compose_display();
     let official = svc
         .image()
         .is_some_and(|i| i.contains("amazon/aws-xray-daemon"))
@@ -155,7 +159,7 @@ fn daemon_findings(ctx: &Ctx, svc: &Service) -> Vec<Finding> {
         (&words[..], &[])
     };
     let mut out = Vec::new();
-    let command_line = key_line(&compose.text, &svc.name, "command");
+    let (file, command_line) = svc.key_location("command");
     if one_word || ignored.len() > 1 {
         let why = if one_word {
             "is one argv word".to_string()
@@ -165,10 +169,10 @@ fn daemon_findings(ctx: &Ctx, svc: &Service) -> Vec<Finding> {
         out.push(
             Finding::new(
                 "xray-daemon-command-ignored",
-                format!("the {} service's command {why}: its flags are ignored", svc.name),
+                format!("the {} service's command {why}: its flags are ignored", svc.name()),
             )
-            .at(file.clone(), command_line.or_else(|| svc.line()))
-            .evidence(format!("{}: command: {:?}; ignored: {}", svc.name, words, ignored.join(" ")))
+            .at(file, command_line)
+            .evidence(format!("{}: command: {:?}; ignored: {}", svc.name(), words, ignored.join(" ")))
             .fix("write each flag as its own item and leave out the program name, which the image's entrypoint already runs: `command: [\"-o\", \"-b\", \"xray-daemon:2000\"]`"),
         );
     }
@@ -188,16 +192,16 @@ fn daemon_findings(ctx: &Ctx, svc: &Service) -> Vec<Finding> {
     out.push(
         Finding::new(
             "xray-daemon-region-missing",
-            format!("the {} service has no region: the daemon exits at start", svc.name),
+            format!("the {} service has no region: the daemon exits at start", svc.name()),
         )
-        .at(file, svc.line())
+        .at(ctx.project.compose.display(svc.place().0), svc.line())
         .evidence(format!(
             "{}: no AWS_REGION in its environment and no -n/--region flag the daemon reads",
-            svc.name
+            svc.name()
         ))
         .fix(format!(
             "add `AWS_REGION: \"${{AWS_DEFAULT_REGION}}\"` (or your region, e.g. us-east-1) to the {} service's environment",
-            svc.name
+            svc.name()
         )),
     );
     out
@@ -240,7 +244,7 @@ fn has_env(ctx: &Ctx, svc: &Service, name: &str) -> bool {
 }
 
 pub fn watchtower(ctx: &Ctx) -> Vec<Finding> {
-    let code = Code::new(ctx);
+    let code = ctx.code();
     code.calls("CloudWatchLogHandler")
         .filter(|(_, c)| c.keywords.iter().any(|k| k == "log_group"))
         .map(|(m, c)| {

@@ -14,7 +14,7 @@ use crate::resolve::Setting;
 
 /// Whether code passes `keyword=` to the OTLP exporter, making the variable unneeded.
 fn exporter_keyword(ctx: &Ctx, keyword: &str) -> bool {
-    ctx.modules.iter().any(|m| {
+    ctx.code().mods.iter().any(|m| {
         m.module.calls().iter().any(|c| {
             c.callee.ends_with("OTLPSpanExporter") && c.keywords.iter().any(|k| k == keyword)
         })
@@ -275,7 +275,7 @@ pub fn service_name(ctx: &Ctx) -> Vec<Finding> {
         .iter()
         .filter_map(|n| ctx.env.get(n))
         .any(unset_var);
-    let in_code = ctx.modules.iter().any(|m| {
+    let in_code = ctx.code().mods.iter().any(|m| {
         m.module
             .imports()
             .iter()

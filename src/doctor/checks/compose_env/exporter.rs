@@ -7,7 +7,7 @@ use crate::resolve::Setting;
 
 /// The protocol of an exporter the code builds itself; it ignores OTEL_EXPORTER_OTLP_PROTOCOL.
 fn code_exporter(ctx: &Ctx) -> Option<&'static str> {
-    ctx.modules.iter().find_map(|m| {
+    ctx.code().mods.iter().find_map(|m| {
         if !m
             .module
             .calls()

@@ -90,6 +90,7 @@ fn endpoint_missing_is_set_by_the_fix() {
     assert!(tp
         .project
         .compose
+        .primary()
         .text
         .contains("OTEL_EXPORTER_OTLP_ENDPOINT: \"https://api.honeycomb.io\""));
     assert!(mine(&tp).is_empty());
@@ -104,7 +105,7 @@ fn endpoint_with_signal_path_is_stripped() {
         (Some("docker-compose.yml"), Some(7))
     );
     let tp = fixed(tp, &[f]);
-    assert!(tp.project.compose.text.contains(ENDPOINT_LINE));
+    assert!(tp.project.compose.primary().text.contains(ENDPOINT_LINE));
     assert!(mine(&tp).is_empty());
 }
 
@@ -145,6 +146,7 @@ fn traces_endpoint_without_path_gets_it() {
     assert!(tp
         .project
         .compose
+        .primary()
         .text
         .contains("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: \"https://api.honeycomb.io/v1/traces\""));
     assert!(mine(&tp).is_empty());
@@ -199,9 +201,9 @@ fn headers_missing_is_added_keeping_other_entries() {
     );
     let tp = fixed(tp, &[f]);
     assert!(
-        tp.project.compose.text.contains(HEADERS_LINE),
+        tp.project.compose.primary().text.contains(HEADERS_LINE),
         "{}",
-        tp.project.compose.text
+        tp.project.compose.primary().text
     );
     assert!(mine(&tp).is_empty());
 
@@ -215,6 +217,7 @@ fn headers_missing_is_added_keeping_other_entries() {
     assert!(tp
         .project
         .compose
+        .primary()
         .text
         .contains("\"x-honeycomb-team=${HONEYCOMB_API_KEY},x-honeycomb-dataset=cruddur\""));
     assert!(mine(&tp).is_empty());
@@ -240,9 +243,9 @@ fn malformed_headers_are_malformed_not_missing() {
         );
         let tp = fixed(tp, &[f]);
         assert!(
-            tp.project.compose.text.contains(HEADERS_LINE),
+            tp.project.compose.primary().text.contains(HEADERS_LINE),
             "{bad}: {}",
-            tp.project.compose.text
+            tp.project.compose.primary().text
         );
         assert!(mine(&tp).is_empty(), "{bad}");
     }
@@ -257,6 +260,7 @@ fn service_name_missing_is_set_to_the_service() {
     assert!(tp
         .project
         .compose
+        .primary()
         .text
         .contains("OTEL_SERVICE_NAME: \"backend-flask\""));
     assert!(mine(&tp).is_empty());
@@ -288,7 +292,11 @@ fn misspelt_names_are_renamed() {
         assert!(f.title.contains(want), "{}", f.title);
         let tp = fixed(tp, &[f]);
         assert!(
-            tp.project.compose.text.contains(&format!("      {want}: ")),
+            tp.project
+                .compose
+                .primary()
+                .text
+                .contains(&format!("      {want}: ")),
             "{typo}"
         );
         assert!(mine(&tp).is_empty(), "{typo}");
@@ -350,7 +358,7 @@ fn list_quotes_are_removed_and_reported_once() {
         assert!(
             mine(&tp).is_empty(),
             "{quoted}: {}",
-            tp.project.compose.text
+            tp.project.compose.primary().text
         );
     }
 }

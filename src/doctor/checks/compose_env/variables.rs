@@ -87,26 +87,19 @@ pub fn env_files(ctx: &Ctx) -> Vec<Finding> {
                     && i.get("required").and_then(|r| r.as_bool()) == Some(false)
             })
     };
-    let text = &ctx.project.compose.text;
-    let start = svc.line().unwrap_or(1);
     svc.env_files()
         .into_iter()
         .filter(|f| !optional(f) && !ctx.project.compose.dir().join(f).exists())
         .map(|f| {
-            let line = text
-                .lines()
-                .enumerate()
-                .skip(start)
-                .find(|(_, l)| !l.trim_start().starts_with('#') && l.contains(f.as_str()))
-                .map(|(i, _)| i + 1);
+            let (file, line) = svc.item_location("env_file", &f);
             Finding::new(
                 "env-file-missing",
                 format!(
                     "env_file `{f}` does not exist: compose refuses to start `{}`",
-                    svc.name
+                    svc.name()
                 ),
             )
-            .at(ctx.compose_display(), line)
+            .at(file, line)
             .evidence(format!("{} (relative to the compose file) is missing", f))
             .fix(format!(
                 "create {f} (it is read as KEY=value lines), or remove the env_file entry"
@@ -128,7 +121,7 @@ pub fn wrong_service(ctx: &Ctx) -> Vec<Finding> {
         .compose
         .all_services()
         .into_iter()
-        .filter(|s| s.name != ctx.project.backend.service)
+        .filter(|s| s.name() != ctx.project.backend.service)
         .filter_map(|svc| {
             let env = svc.environment();
             let stray: Vec<_> = env
@@ -142,13 +135,14 @@ pub fn wrong_service(ctx: &Ctx) -> Vec<Finding> {
                     "env-on-wrong-service",
                     format!(
                         "the OpenTelemetry variables sit on `{}`, not on the backend `{}`",
-                        svc.name, ctx.project.backend.service
+                        svc.name(),
+                        ctx.project.backend.service
                     ),
                 )
                 .at(file.clone(), first.line.or(svc.line()))
                 .evidence(format!(
                     "`{}` sets {}; `{}` sets none of them",
-                    svc.name,
+                    svc.name(),
                     names.join(", "),
                     ctx.project.backend.service
                 ))

@@ -2,9 +2,10 @@
 //! imports, how it is started and what its environment configures.
 
 use super::declared::{self, Declared};
-use super::image::{env_value, Image, Launch};
 use crate::doctor::{Ctx, Finding, Fix};
 use crate::providers::honeycomb::PACKAGES;
+use crate::usage::image::Image;
+use crate::usage::launch::{env_value, Launch};
 
 pub(crate) const HTTP: &str = "opentelemetry-exporter-otlp-proto-http";
 pub(crate) const GRPC: &str = "opentelemetry-exporter-otlp-proto-grpc";
@@ -37,12 +38,8 @@ pub(crate) fn intended(ctx: &Ctx, launch: &Launch) -> bool {
 }
 
 fn first_import(ctx: &Ctx) -> Option<String> {
-    ctx.modules.iter().find_map(|m| {
-        let i = m
-            .module
-            .imports()
-            .into_iter()
-            .find(|i| is_otel(&i.module))?;
+    ctx.code().mods.iter().find_map(|m| {
+        let i = m.module.imports().iter().find(|i| is_otel(&i.module))?;
         Some(format!("{}:{} imports {}", m.display, i.line, i.module))
     })
 }
@@ -64,7 +61,7 @@ fn env_setting(ctx: &Ctx) -> Option<String> {
 /// None when it exports nothing over OTLP or the protocol is unknown
 /// (compose_env::protocol reports that).
 pub(crate) fn auto_exporter(ctx: &Ctx, image: Option<&Image>) -> Option<(&'static str, String)> {
-    if let Some((v, _)) = env_value(ctx, image, "OTEL_TRACES_EXPORTER") {
+    if let Some((v, _)) = env_value(&ctx.env, image, "OTEL_TRACES_EXPORTER") {
         if !v.split(',').any(|e| e.trim() == "otlp") {
             return None;
         }
@@ -74,7 +71,7 @@ pub(crate) fn auto_exporter(ctx: &Ctx, image: Option<&Image>) -> Option<(&'stati
         "OTEL_EXPORTER_OTLP_PROTOCOL",
     ]
     .iter()
-    .find_map(|n| env_value(ctx, image, n).map(|(v, at)| (v, format!("{n} at {at}"))));
+    .find_map(|n| env_value(&ctx.env, image, n).map(|(v, at)| (v, format!("{n} at {at}"))));
     let (value, why) = set.unwrap_or(("grpc".into(), "the distro's default".into()));
     let package = match value.trim() {
         "grpc" => GRPC,
@@ -116,7 +113,7 @@ fn needs(ctx: &Ctx, launch: &Launch, image: Option<&Image>) -> Vec<Need> {
         }
     };
     let mut code_uses_otel = false;
-    for m in &ctx.modules {
+    for m in &ctx.code().mods {
         for i in m.module.imports() {
             code_uses_otel |= is_otel(&i.module);
             let why = || format!("{}:{} imports {}", m.display, i.line, i.module);
@@ -183,11 +180,11 @@ pub(crate) fn packages(ctx: &Ctx) -> Vec<Finding> {
         return Vec::new();
     };
     let declared = declared::declared(ctx.project);
-    let image = Image::read(ctx);
-    let launch = Launch::new(ctx, image.as_ref());
+    let image = ctx.image();
+    let launch = ctx.launch();
     let mut out = Vec::new();
     let mut missing: Vec<&Need> = Vec::new();
-    let wanted = needs(ctx, &launch, image.as_ref());
+    let wanted = needs(ctx, launch, image);
     for n in &wanted {
         let other = match n.package.as_str() {
             HTTP => Some(GRPC),

@@ -145,11 +145,11 @@ pub fn key_format(ctx: &Ctx) -> Vec<Finding> {
 }
 
 fn imports(ctx: &Ctx, module: &str) -> Option<(String, usize)> {
-    ctx.modules.iter().find_map(|m| {
+    ctx.code().mods.iter().find_map(|m| {
         let i = m
             .module
             .imports()
-            .into_iter()
+            .iter()
             .find(|i| i.module == module || i.module.starts_with(&format!("{module}.")))?;
         Some((m.display.clone(), i.line))
     })
@@ -160,14 +160,19 @@ pub fn rollbar_token(ctx: &Ctx) -> Vec<Finding> {
         return Vec::new();
     };
     // A literal token is secret-hardcoded; it does reach Rollbar.
-    if ctx.modules.iter().any(|m| {
+    if ctx.code().mods.iter().any(|m| {
         python_secrets(m.module.source())
             .iter()
             .any(|h| h.0 == Kind::Rollbar)
     }) {
         return Vec::new();
     }
-    let calls: Vec<_> = ctx.modules.iter().flat_map(|m| m.module.calls()).collect();
+    let calls: Vec<_> = ctx
+        .code()
+        .mods
+        .iter()
+        .flat_map(|m| m.module.calls())
+        .collect();
     let getenv = ["os.getenv", "getenv", "os.environ.get", "environ.get"];
     let mut names: Vec<String> = calls
         .iter()
@@ -263,10 +268,10 @@ pub fn aws(ctx: &Ctx) -> Vec<Finding> {
             missing.insert(0, "AWS_DEFAULT_REGION (or AWS_REGION)");
         }
         if !missing.is_empty() {
-            out.push(Finding::new("aws-credentials-missing", format!("CloudWatch Logs is used but `{}` gets no {}", svc.name, missing.join(", ")))
+            out.push(Finding::new("aws-credentials-missing", format!("CloudWatch Logs is used but `{}` gets no {}", svc.name(), missing.join(", ")))
                 .at(file.clone(), svc.line())
-                .evidence(format!("{module}:{l} imports watchtower; missing or empty in `{}`: {}", svc.name, missing.join(", ")))
-                .fix(format!("add {} to the environment of `{}` as `${{VAR}}` references, with the values in .env", missing.join(", "), svc.name)));
+                .evidence(format!("{module}:{l} imports watchtower; missing or empty in `{}`: {}", svc.name(), missing.join(", ")))
+                .fix(format!("add {} to the environment of `{}` as `${{VAR}}` references, with the values in .env", missing.join(", "), svc.name())));
         }
     }
     let Some((module, l)) = imports(ctx, "aws_xray_sdk") else {
@@ -282,10 +287,10 @@ pub fn aws(ctx: &Ctx) -> Vec<Finding> {
             .filter(|n| !env.iter().any(|(k, v)| k == n && !v.trim().is_empty()))
             .collect();
         if !missing.is_empty() {
-            out.push(Finding::new("aws-credentials-missing", format!("the X-Ray daemon `{}` has no AWS credentials: it cannot upload traces", svc.name))
+            out.push(Finding::new("aws-credentials-missing", format!("the X-Ray daemon `{}` has no AWS credentials: it cannot upload traces", svc.name()))
                 .at(file.clone(), svc.line())
-                .evidence(format!("{module}:{l} imports aws_xray_sdk; missing or empty in `{}`: {}", svc.name, missing.join(", ")))
-                .fix(format!("add {} to the environment of `{}` as `${{VAR}}` references, with the values in .env", missing.join(", "), svc.name)));
+                .evidence(format!("{module}:{l} imports aws_xray_sdk; missing or empty in `{}`: {}", svc.name(), missing.join(", ")))
+                .fix(format!("add {} to the environment of `{}` as `${{VAR}}` references, with the values in .env", missing.join(", "), svc.name())));
         }
     }
     out

@@ -108,7 +108,7 @@ pub fn hardcoded(ctx: &Ctx) -> Vec<Finding> {
     let mut out = Vec::new();
     let compose = ctx.compose_display();
     for svc in ctx.project.compose.all_services() {
-        let is_backend = svc.name == ctx.project.backend.service;
+        let is_backend = svc.name() == ctx.project.backend.service;
         for var in svc.environment() {
             let Some(raw) = var.value.as_deref() else {
                 continue;
@@ -133,7 +133,7 @@ pub fn hardcoded(ctx: &Ctx) -> Vec<Finding> {
                 };
                 let mut f = leak(kind, &compose, var.line)
                     .evidence(format!("{}: {}", var.name, hidden(raw, &secret)))
-                    .fix(format!("put {store}=… in the project .env and write `{}: \"{}\"` in `{}`; {ROTATE}", var.name, value.as_deref().unwrap_or(honeycomb::HEADERS_VALUE), svc.name));
+                    .fix(format!("put {store}=… in the project .env and write `{}: \"{}\"` in `{}`; {ROTATE}", var.name, value.as_deref().unwrap_or(honeycomb::HEADERS_VALUE), svc.name()));
                 if let (true, Some(v)) = (is_backend, value) {
                     f = f.edit(set(&var.name, v)).edit(Fix::StoreInDotenv {
                         name: store.into(),
@@ -165,7 +165,7 @@ pub fn hardcoded(ctx: &Ctx) -> Vec<Finding> {
                 .fix(format!("remove it from {file}: keep it in .env (or `gp env {}=…` in Gitpod) and pass it through compose as `${{{}}}`; {ROTATE}", kind.var(), kind.var())));
         }
     }
-    for m in &ctx.modules {
+    for m in &ctx.code().mods {
         for (kind, secret, line, column) in python_secrets(m.module.source()) {
             out.push(leak(kind, &m.display, Some(line))
                 .column(Some(column))

@@ -37,7 +37,12 @@ fn a_key_in_the_headers_moves_to_dotenv() {
     let tp = ok_project_with(".env", |_| "OTHER=1\n".into());
     let tp = {
         let path = tp.dir.path().join("docker-compose.yml");
-        let text = tp.project.compose.text.replace("${HONEYCOMB_API_KEY}", KEY);
+        let text = tp
+            .project
+            .compose
+            .primary()
+            .text
+            .replace("${HONEYCOMB_API_KEY}", KEY);
         std::fs::write(&path, text).unwrap();
         reread(tp)
     };
@@ -48,7 +53,7 @@ fn a_key_in_the_headers_moves_to_dotenv() {
     );
     no_leak(std::slice::from_ref(&f), &[KEY]);
     let tp = fixed(tp, &[f]);
-    assert!(tp.project.compose.text.contains(HEADERS_LINE));
+    assert!(tp.project.compose.primary().text.contains(HEADERS_LINE));
     assert_eq!(
         crate::secrets::dotenv_value(&tp.project.dotenv, "HONEYCOMB_API_KEY").as_deref(),
         Some(KEY)
@@ -72,10 +77,11 @@ fn literal_secrets_in_compose_variables() {
         assert!(
             tp.project
                 .compose
+                .primary()
                 .text
                 .contains(&format!("{name}: \"${{{name}}}\"")),
             "{}",
-            tp.project.compose.text
+            tp.project.compose.primary().text
         );
         assert_eq!(
             crate::secrets::dotenv_value(&tp.project.dotenv, &name).as_deref(),
@@ -138,7 +144,7 @@ fn literal_secrets_in_code() {
 fn comments_and_other_strings_in_code_are_not_secrets() {
     let code = format!("import rollbar\nimport os\n# rollbar.init('{HEX}')\n# headers = {{\"x-honeycomb-team\": \"{KEY}\"}}\nrollbar.init(os.getenv('ROLLBAR_ACCESS_TOKEN'), 'production')\nTRACE_ID = \"{HEX}\"");
     let tp = app_with(&code);
-    let text = tp.project.compose.text.replace(
+    let text = tp.project.compose.primary().text.replace(
         "    ports:",
         "      ROLLBAR_ACCESS_TOKEN: \"${ROLLBAR_ACCESS_TOKEN}\"\n    ports:",
     );
@@ -166,10 +172,11 @@ fn a_quoted_literal_key_in_list_form_is_fixed_once() {
     assert!(
         tp.project
             .compose
+            .primary()
             .text
             .contains("- OTEL_EXPORTER_OTLP_HEADERS=x-honeycomb-team=${HONEYCOMB_API_KEY}\n"),
         "{}",
-        tp.project.compose.text
+        tp.project.compose.primary().text
     );
     assert_eq!(
         crate::secrets::dotenv_value(&tp.project.dotenv, "HONEYCOMB_API_KEY").as_deref(),
@@ -286,6 +293,7 @@ fn a_classic_key_gets_a_dataset_header() {
     assert!(tp
         .project
         .compose
+        .primary()
         .text
         .contains("\"x-honeycomb-team=${HONEYCOMB_API_KEY},x-honeycomb-dataset=backend-flask\""));
     assert_eq!(ids(&tp), Vec::<&str>::new());
@@ -303,7 +311,7 @@ fn rollbar_without_a_token() {
     );
     assert!(f.evidence.unwrap().contains("backend-flask/app.py:11"));
     let passed = |tp: TestProject| -> TestProject {
-        let text = tp.project.compose.text.replace(
+        let text = tp.project.compose.primary().text.replace(
             "    ports:",
             "      ROLLBAR_ACCESS_TOKEN: \"${ROLLBAR_ACCESS_TOKEN}\"\n    ports:",
         );
@@ -332,7 +340,7 @@ fn aws_credentials() {
     let tp = app_with(xray);
     let text = format!(
         "{}{}",
-        tp.project.compose.text,
+        tp.project.compose.primary().text,
         daemon.replace(creds, "      AWS_REGION: \"us-east-1\"\n")
     );
     std::fs::write(tp.dir.path().join("docker-compose.yml"), &text).unwrap();

@@ -1,0 +1,397 @@
+//! The backend's Python code as it runs: the app module and every project
+//! module it imports (directly or not), each read and parsed once. A module
+//! nothing imports does not run, so it never counts; comments and strings
+//! never count either (the parser sees them for what they are).
+
+use crate::project::Project;
+use crate::python::analysis::{Call, Import, Module};
+use std::collections::VecDeque;
+use std::path::{Path, PathBuf};
+
+/// A parsed module of the backend.
+pub struct PyModule {
+    pub path: PathBuf,
+    /// Path as shown, relative to the project.
+    pub display: String,
+    pub module: Module,
+    pub is_app: bool,
+}
+
+/// A module that runs but could not be read as Python.
+pub struct Broken {
+    pub display: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub why: String,
+    /// Readable but not valid Python (or not UTF-8): the backend would fail
+    /// to import it. Otherwise the file could not be read here at all.
+    pub syntax: bool,
+}
+
+pub struct Code {
+    pub mods: Vec<PyModule>,
+    pub broken: Vec<Broken>,
+    app: Option<usize>,
+}
+
+impl Code {
+    pub fn load(project: &Project) -> Code {
+        let mut code = Code {
+            mods: Vec::new(),
+            broken: Vec::new(),
+            app: None,
+        };
+        let Some(app) = &project.backend.app else {
+            return code;
+        };
+        let roots: Vec<PathBuf> = [
+            project.backend.context.clone(),
+            app.path.parent().map(Path::to_path_buf),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        let mut queue = VecDeque::from([app.path.clone()]);
+        let mut seen: Vec<PathBuf> = vec![app.path.clone()];
+        while let Some(path) = queue.pop_front() {
+            let display = project.display(&path);
+            let is_app = path == app.path;
+            let bytes = match std::fs::read(&path) {
+                Ok(b) => b,
+                Err(e) => {
+                    code.broken.push(Broken {
+                        display,
+                        line: None,
+                        column: None,
+                        why: format!("cannot be read: {e}"),
+                        syntax: false,
+                    });
+                    continue;
+                }
+            };
+            let text = match String::from_utf8(bytes) {
+                Ok(t) => t,
+                Err(e) => {
+                    let at = e.utf8_error().valid_up_to();
+                    let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+                    code.broken.push(Broken {
+                        display,
+                        line: Some(line),
+                        column: None,
+                        why: "is not UTF-8 text, so Python refuses to import it".into(),
+                        syntax: true,
+                    });
+                    continue;
+                }
+            };
+            let module = match Module::parse(&text) {
+                Ok(m) => m,
+                Err(e) => {
+                    code.broken.push(Broken {
+                        display,
+                        line: Some(e.line),
+                        column: Some(e.column),
+                        why: e.message,
+                        syntax: true,
+                    });
+                    continue;
+                }
+            };
+            for imported in module
+                .imports()
+                .iter()
+                .filter_map(|i| resolve(i, &path, &roots))
+            {
+                if !seen.contains(&imported) {
+                    seen.push(imported.clone());
+                    queue.push_back(imported);
+                }
+            }
+            if is_app {
+                code.app = Some(code.mods.len());
+            }
+            code.mods.push(PyModule {
+                path,
+                display,
+                module,
+                is_app,
+            });
+        }
+        code
+    }
+
+    /// The module that creates the Flask app.
+    pub fn app(&self) -> Option<&PyModule> {
+        self.app.map(|i| &self.mods[i])
+    }
+
+    /// Why conclusions drawn from the absence of something cannot be trusted:
+    /// a module that runs could not be read.
+    pub fn unreadable(&self) -> Option<String> {
+        let b = self.broken.first()?;
+        Some(format!("{} {}", b.display, b.why))
+    }
+
+    /// Every call whose function is `name` or `<anything>.name`.
+    pub fn calls<'s>(&'s self, name: &'s str) -> impl Iterator<Item = (&'s PyModule, &'s Call)> {
+        self.mods.iter().flat_map(move |m| {
+            m.module
+                .calls()
+                .iter()
+                .filter(move |c| m.is(c, name))
+                .map(move |c| (m, c))
+        })
+    }
+
+    pub fn first_call<'s>(&'s self, name: &'s str) -> Option<(&'s PyModule, &'s Call)> {
+        self.calls(name).next()
+    }
+
+    /// `<obj>.method(...)` where `<obj>` is built from `class`: `X().m()`,
+    /// `X.m()`, or a variable assigned `X()`.
+    pub fn method_calls<'s>(
+        &'s self,
+        class: &'s str,
+        method: &'s str,
+    ) -> impl Iterator<Item = (&'s PyModule, &'s Call)> {
+        self.mods.iter().flat_map(move |m| {
+            let classes = m.names_for(class);
+            let instances: Vec<String> = m
+                .module
+                .top_level_assignments()
+                .into_iter()
+                .filter(|a| {
+                    a.callee
+                        .as_deref()
+                        .is_some_and(|c| classes.iter().any(|n| n == last(c)))
+                })
+                .map(|a| a.target)
+                .collect();
+            m.module
+                .calls()
+                .iter()
+                .filter(move |c| {
+                    let Some(receiver) = receiver(&c.callee) else {
+                        return false;
+                    };
+                    let object = receiver.split('(').next().unwrap_or(receiver);
+                    last(&c.callee) == method
+                        && (classes.iter().any(|n| n == last(object))
+                            || instances.iter().any(|i| i == receiver))
+                })
+                .map(move |c| (m, c))
+        })
+    }
+
+    /// Imports of `module` or its submodules.
+    pub fn imports_of<'s>(
+        &'s self,
+        module: &'s str,
+    ) -> impl Iterator<Item = (&'s PyModule, &'s Import)> {
+        self.mods.iter().flat_map(move |m| {
+            m.module
+                .imports()
+                .iter()
+                .filter(move |i| within(&i.module, module))
+                .map(move |i| (m, i))
+        })
+    }
+}
+
+/// `module` is `root` or one of its submodules.
+pub fn within(module: &str, root: &str) -> bool {
+    module == root
+        || module
+            .strip_prefix(root)
+            .is_some_and(|rest| rest.starts_with('.'))
+}
+
+/// The project file an import loads, if it is one of the project's own
+/// modules: `a.b` → `a/b.py` or `a/b/__init__.py` under a root, `from a
+/// import b` → also `a/b.py`, relative imports from the importing file.
+fn resolve(import: &Import, from: &Path, roots: &[PathBuf]) -> Option<PathBuf> {
+    let dots = import.module.chars().take_while(|&c| c == '.').count();
+    let rest = &import.module[dots..];
+    let bases: Vec<PathBuf> = if dots > 0 {
+        let mut dir = from.parent()?.to_path_buf();
+        for _ in 1..dots {
+            dir = dir.parent()?.to_path_buf();
+        }
+        vec![dir]
+    } else {
+        roots.to_vec()
+    };
+    let parts: Vec<&str> = rest.split('.').filter(|p| !p.is_empty()).collect();
+    for base in &bases {
+        let dir = parts.iter().fold(base.clone(), |d, p| d.join(p));
+        if let Some(name) = import.name.as_deref().filter(|n| *n != "*") {
+            let sub = dir.join(name);
+            if let Some(found) = module_file(&sub) {
+                return Some(found);
+            }
+        }
+        if !parts.is_empty() {
+            if let Some(found) = module_file(&dir) {
+                return Some(found);
+            }
+        }
+    }
+    None
+}
+
+fn module_file(stem: &Path) -> Option<PathBuf> {
+    let file = stem.with_extension("py");
+    if file.is_file() {
+        return Some(file);
+    }
+    let init = stem.join("__init__.py");
+    init.is_file().then_some(init)
+}
+
+impl PyModule {
+    /// Local names bound to `name` by `from … import name [as alias]`, and
+    /// the name itself.
+    pub fn names_for(&self, name: &str) -> Vec<String> {
+        let mut out = vec![name.to_string()];
+        out.extend(
+            self.module
+                .imports()
+                .iter()
+                .filter(|i| i.name.as_deref() == Some(name))
+                .filter_map(|i| i.alias.clone()),
+        );
+        out
+    }
+
+    pub fn is(&self, call: &Call, name: &str) -> bool {
+        let callee = last(&call.callee);
+        callee == name
+            || self
+                .module
+                .imports()
+                .iter()
+                .any(|i| i.name.as_deref() == Some(name) && i.alias.as_deref() == Some(callee))
+    }
+
+    /// Names through which `module` is reachable: `import module [as alias]`,
+    /// and `import module.sub`, which binds `module`.
+    pub fn module_names(&self, module: &str) -> Vec<&str> {
+        let sub = format!("{module}.");
+        self.module
+            .imports()
+            .iter()
+            .filter(|i| i.name.is_none())
+            .filter(|i| i.module == module || (i.alias.is_none() && i.module.starts_with(&sub)))
+            .filter_map(|i| i.bound_name())
+            .collect()
+    }
+
+    pub fn line(&self, line: usize) -> &str {
+        self.module
+            .source()
+            .lines()
+            .nth(line.saturating_sub(1))
+            .unwrap_or_default()
+    }
+
+    /// Names of the functions decorated with `@<anything>.decorator`. The
+    /// parser reports the decorator, not what it decorates, so the name is
+    /// read from the first `def` line after it.
+    pub fn decorated(&self, decorator: &str) -> Vec<String> {
+        let source = self.module.source();
+        self.module
+            .decorators()
+            .iter()
+            .filter(|d| last(&d.name) == decorator)
+            .filter_map(|d| {
+                source.lines().skip(d.line).find_map(|l| {
+                    let t = l.trim_start();
+                    let def = t.strip_prefix("async ").unwrap_or(t).strip_prefix("def ")?;
+                    let name: String = def
+                        .chars()
+                        .take_while(|c| c.is_alphanumeric() || *c == '_')
+                        .collect();
+                    Some(name)
+                })
+            })
+            .collect()
+    }
+}
+
+/// The last dotted component of a callee: `FlaskInstrumentor().instrument_app`
+/// → `instrument_app`.
+pub fn last(callee: &str) -> &str {
+    callee.rsplit('.').next().unwrap_or(callee)
+}
+
+fn receiver(callee: &str) -> Option<&str> {
+    callee.rsplit_once('.').map(|(r, _)| r)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn import(module: &str, name: Option<&str>) -> Import {
+        Import {
+            module: module.into(),
+            name: name.map(str::to_string),
+            alias: None,
+            line: 1,
+            module_level: true,
+        }
+    }
+
+    #[test]
+    fn project_imports_resolve_to_files_library_ones_do_not() {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path().to_path_buf();
+        for f in [
+            "services/home.py",
+            "services/__init__.py",
+            "lib/tracing/__init__.py",
+            "lib/util.py",
+        ] {
+            let p = root.join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(p, "").unwrap();
+        }
+        let app = root.join("app.py");
+        let roots = vec![root.clone()];
+        let r = |m, n| resolve(&import(m, n), &app, &roots);
+        assert_eq!(
+            r("services.home", Some("HomeActivities")),
+            Some(root.join("services/home.py"))
+        );
+        assert_eq!(
+            r("services", Some("home")),
+            Some(root.join("services/home.py"))
+        );
+        assert_eq!(
+            r("lib.tracing", None),
+            Some(root.join("lib/tracing/__init__.py"))
+        );
+        assert_eq!(r("flask", Some("Flask")), None);
+        assert_eq!(r("opentelemetry.trace", None), None);
+        let from = root.join("lib/tracing/__init__.py");
+        assert_eq!(
+            resolve(&import("..util", Some("x")), &from, &roots),
+            Some(root.join("lib/util.py"))
+        );
+        assert_eq!(
+            resolve(
+                &import(".", Some("util")),
+                &root.join("lib/util.py"),
+                &roots
+            ),
+            Some(root.join("lib/util.py"))
+        );
+    }
+
+    #[test]
+    fn within_is_by_dotted_component() {
+        assert!(within("opentelemetry.sdk", "opentelemetry"));
+        assert!(within("rollbar", "rollbar"));
+        assert!(!within("rollbarx", "rollbar"));
+    }
+}
