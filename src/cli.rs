@@ -87,8 +87,8 @@ pub struct DoctorArgs {
     /// Skip the network checks (they are listed as skipped).
     #[arg(long)]
     pub offline: bool,
-    /// Seconds each network check (and each docker engine call) may take.
-    #[arg(long, default_value_t = 5.0)]
+    /// Seconds each network check (and each docker engine call) may take (0.1 to 600).
+    #[arg(long, default_value_t = 5.0, value_parser = crate::flag_values::timeout, allow_negative_numbers = true)]
     pub timeout: f64,
     /// Skip the running-stack checks (the containers, read through the docker engine).
     #[arg(long)]
@@ -126,26 +126,38 @@ pub struct DoctorArgs {
 /// the README's Development section documents them.
 #[derive(Args, Debug, Clone)]
 pub struct RemoteArgs {
-    /// OTLP base endpoint, overriding the compose configuration.
-    #[arg(long, env = "CRUDDUR_OBS_ENDPOINT")]
+    /// OTLP endpoint overriding the compose configuration: a base URL
+    /// (https://api.honeycomb.io) or a full traces URL (…/v1/traces).
+    #[arg(long, env = "CRUDDUR_OBS_ENDPOINT", value_parser = crate::flag_values::http_url)]
     pub endpoint: Option<String>,
     /// Honeycomb API base URL for the key check (default: the endpoint's region).
-    #[arg(long, env = "CRUDDUR_OBS_HONEYCOMB_API_URL", hide = true)]
+    #[arg(long, env = "CRUDDUR_OBS_HONEYCOMB_API_URL", hide = true, value_parser = crate::flag_values::http_url)]
     pub honeycomb_api_url: Option<String>,
     /// API base URL of the other Honeycomb region, tried when the key is rejected.
-    #[arg(long, env = "CRUDDUR_OBS_HONEYCOMB_OTHER_REGION_URL", hide = true)]
+    #[arg(long, env = "CRUDDUR_OBS_HONEYCOMB_OTHER_REGION_URL", hide = true, value_parser = crate::flag_values::http_url)]
     pub honeycomb_other_region_url: Option<String>,
     /// Rollbar API base URL.
     #[arg(
         long,
         env = "CRUDDUR_OBS_ROLLBAR_API_URL",
         default_value = "https://api.rollbar.com",
-        hide = true
+        hide = true,
+        value_parser = crate::flag_values::http_url
     )]
     pub rollbar_api_url: String,
     /// X-Ray daemon address as reached from this machine (host:port), instead of the compose one.
-    #[arg(long, env = "CRUDDUR_OBS_XRAY_ADDRESS")]
+    #[arg(long, env = "CRUDDUR_OBS_XRAY_ADDRESS", value_parser = crate::flag_values::xray_address)]
     pub xray_address: Option<String>,
+    /// Test hook: requests for HOST go to BASE_URL instead (HOST=BASE_URL,
+    /// repeatable). Applied below the region choice, so tests exercise it.
+    #[arg(
+        long,
+        env = "CRUDDUR_OBS_HOST_MAP",
+        hide = true,
+        value_delimiter = ',',
+        value_parser = crate::flag_values::host_mapping
+    )]
+    pub host_map: Vec<(String, String)>,
 }
 
 #[derive(Args, Debug)]
@@ -166,8 +178,8 @@ pub struct SendArgs {
     /// Rollbar environment of the test item.
     #[arg(long, default_value = "development")]
     pub environment: String,
-    /// Seconds the whole command may take.
-    #[arg(long, default_value_t = 10.0)]
+    /// Seconds the whole command may take (0.1 to 600).
+    #[arg(long, default_value_t = 10.0, value_parser = crate::flag_values::timeout, allow_negative_numbers = true)]
     pub timeout: f64,
     /// One JSON object per target, one per line.
     #[arg(long)]

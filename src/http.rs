@@ -1,40 +1,22 @@
 //! One HTTP client for every remote call: rustls, a deadline shared by the
-//! whole command, retries only for 429/502/503/504 (honouring Retry-After)
-//! within that deadline, and network failures told apart (DNS, connect, TLS,
-//! timeout) because each has a different fix.
+//! whole command that covers the body as well as the status, bodies capped,
+//! retries only for 429/502/503/504 (honouring Retry-After) within that
+//! deadline, redirects followed by hand and only to the same origin (every
+//! request carries a key), and failures told apart (DNS, connect, TLS,
+//! timeout, redirect) because each has a different fix.
 
+mod failure;
+mod redirect;
+
+pub use failure::{NetError, RedirectStop};
+
+use reqwest::Url;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum NetError {
-    Dns { host: String, detail: String },
-    Connect { detail: String },
-    Tls { detail: String },
-    Timeout,
-    Other { detail: String },
-}
-
-impl NetError {
-    pub fn describe(&self, url: &str) -> String {
-        match self {
-            NetError::Dns { host, .. } => format!("DNS lookup of {host} failed: check the host name in {url} and this machine's network"),
-            NetError::Connect { detail } => format!("could not connect to {url}: {detail}"),
-            NetError::Tls { detail } => format!("TLS handshake with {url} failed: {detail} (a proxy intercepting HTTPS, or http/https mixed up?)"),
-            NetError::Timeout => format!("{url} did not answer within the time limit"),
-            NetError::Other { detail } => format!("request to {url} failed: {detail}"),
-        }
-    }
-
-    pub fn kind(&self) -> &'static str {
-        match self {
-            NetError::Dns { .. } => "dns",
-            NetError::Connect { .. } => "connect",
-            NetError::Tls { .. } => "tls",
-            NetError::Timeout => "timeout",
-            NetError::Other { .. } => "other",
-        }
-    }
-}
+/// Longest body kept: Honeycomb's and Rollbar's answers are a few hundred
+/// bytes; anything longer is a proxy's page or a hostile server.
+pub const MAX_BODY_BYTES: usize = 4 * 1024 * 1024;
 
 #[derive(Debug, Clone)]
 pub struct Response {
@@ -43,11 +25,33 @@ pub struct Response {
     pub body: Vec<u8>,
     /// How many attempts it took (retries after 429/5xx).
     pub attempts: u32,
+    /// The body was longer than [`MAX_BODY_BYTES`] and was cut there.
+    pub truncated: bool,
+    /// Same-origin redirects followed on the way, as absolute URLs.
+    pub redirects: Vec<String>,
 }
 
 impl Response {
     pub fn text(&self) -> String {
         String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    /// What a report should mention about how this answer was obtained.
+    pub fn notes(&self) -> Vec<String> {
+        let mut out: Vec<String> = self
+            .redirects
+            .iter()
+            .map(|u| format!("followed a redirect to {u} (same host)"))
+            .collect();
+        if self.truncated {
+            out.push(format!(
+                "the answer's body was longer than {} MiB; only its start was read",
+                MAX_BODY_BYTES / (1024 * 1024)
+            ));
+        }
+        out.into_iter()
+            .map(|n| crate::mask::mask_url_credentials(&n))
+            .collect()
     }
 }
 
@@ -55,6 +59,8 @@ impl Response {
 pub struct Http {
     client: reqwest::Client,
     deadline: Instant,
+    /// Test hook (`--host-map`): host → base URL that receives its requests.
+    host_map: Arc<Vec<(String, String)>>,
 }
 
 pub struct Request {
@@ -96,6 +102,9 @@ impl Http {
             .use_rustls_tls()
             .user_agent(concat!("cruddur-obs/", env!("CARGO_PKG_VERSION")))
             .connect_timeout(timeout)
+            // Redirects are followed by hand (see redirect.rs): reqwest's own
+            // policy would carry the key headers to another host.
+            .redirect(reqwest::redirect::Policy::none())
             // Test servers and proxies are given explicitly; never a system proxy.
             .no_proxy()
             .build()
@@ -103,7 +112,14 @@ impl Http {
         Http {
             client,
             deadline: Instant::now() + timeout,
+            host_map: Arc::new(Vec::new()),
         }
+    }
+
+    /// Sends requests for each mapped host to its base URL instead (tests).
+    pub fn with_host_map(mut self, map: &[(String, String)]) -> Http {
+        self.host_map = Arc::new(map.to_vec());
+        self
     }
 
     fn remaining(&self) -> Duration {
@@ -111,36 +127,47 @@ impl Http {
     }
 
     pub async fn send(&self, req: &Request) -> Result<Response, NetError> {
+        let mut url = Url::parse(&req.url).map_err(|e| NetError::BadUrl {
+            detail: match e {
+                url::ParseError::RelativeUrlWithoutBase => {
+                    "it has no scheme (write https://…)".into()
+                }
+                e => e.to_string(),
+            },
+        })?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(NetError::BadUrl {
+                detail: "only http:// and https:// URLs can be used".into(),
+            });
+        }
+        let mut redirects = Vec::new();
+        loop {
+            let answer = self.send_retrying(req, &url).await?;
+            if !redirect::is_redirect(answer.status) {
+                return Ok(Response {
+                    redirects,
+                    ..answer.response
+                });
+            }
+            url = redirect::next_hop(
+                &url,
+                answer.status,
+                answer.location.as_deref(),
+                &req.method,
+                redirects.len(),
+            )?;
+            redirects.push(url.to_string());
+        }
+    }
+
+    async fn send_retrying(&self, req: &Request, url: &Url) -> Result<Answer, NetError> {
         let mut attempt = 1;
         loop {
-            let remaining = self.remaining();
-            if remaining.is_zero() {
-                return Err(NetError::Timeout);
-            }
-            let mut builder = self
-                .client
-                .request(req.method.clone(), &req.url)
-                .timeout(remaining);
-            for (k, v) in &req.headers {
-                builder = builder.header(k, v);
-            }
-            if let Some(b) = &req.body {
-                builder = builder.body(b.clone());
-            }
-            let resp = builder.send().await.map_err(classify)?;
-            let status = resp.status().as_u16();
-            let header = |name: reqwest::header::HeaderName| {
-                resp.headers()
-                    .get(name)
-                    .and_then(|v| v.to_str().ok())
-                    .map(str::to_string)
-            };
-            let content_type = header(reqwest::header::CONTENT_TYPE);
-            let retry_after =
-                header(reqwest::header::RETRY_AFTER).and_then(|v| v.trim().parse::<f64>().ok());
-            let body = resp.bytes().await.map_err(classify)?.to_vec();
-            if RETRYABLE.contains(&status) && attempt < MAX_ATTEMPTS {
-                let wait = retry_after
+            let mut answer = self.send_once(req, url).await?;
+            if RETRYABLE.contains(&answer.status) && attempt < MAX_ATTEMPTS {
+                let wait = answer
+                    .retry_after
+                    .filter(|s| s.is_finite() && *s >= 0.0 && *s < 3600.0)
                     .map(Duration::from_secs_f64)
                     .unwrap_or(Duration::from_millis(250 << attempt));
                 if wait < self.remaining() {
@@ -149,53 +176,109 @@ impl Http {
                     continue;
                 }
             }
-            return Ok(Response {
+            answer.response.attempts = attempt;
+            return Ok(answer);
+        }
+    }
+
+    /// One request; the status, headers and capped body all within the deadline.
+    async fn send_once(&self, req: &Request, url: &Url) -> Result<Answer, NetError> {
+        let remaining = self.remaining();
+        if remaining.is_zero() {
+            return Err(NetError::Timeout);
+        }
+        let host = url.host_str().unwrap_or_default().to_string();
+        let mut builder = self
+            .client
+            .request(req.method.clone(), self.mapped(url))
+            .timeout(remaining);
+        for (k, v) in &req.headers {
+            builder = builder.header(k, v);
+        }
+        if let Some(b) = &req.body {
+            builder = builder.body(b.clone());
+        }
+        let deadline = tokio::time::Instant::from_std(self.deadline);
+        let mut resp = match tokio::time::timeout_at(deadline, builder.send()).await {
+            Err(_) => return Err(NetError::Timeout),
+            Ok(r) => r.map_err(|e| failure::classify(&e, &host))?,
+        };
+        let status = resp.status().as_u16();
+        let header = |name: reqwest::header::HeaderName| {
+            resp.headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_string)
+        };
+        let content_type = header(reqwest::header::CONTENT_TYPE);
+        let location = header(reqwest::header::LOCATION);
+        let retry_after =
+            header(reqwest::header::RETRY_AFTER).and_then(|v| v.trim().parse::<f64>().ok());
+        let mut body = Vec::new();
+        let mut truncated = false;
+        let read = async {
+            while let Some(chunk) = resp
+                .chunk()
+                .await
+                .map_err(|e| failure::classify(&e, &host))?
+            {
+                let room = MAX_BODY_BYTES - body.len();
+                if chunk.len() > room {
+                    body.extend_from_slice(&chunk[..room]);
+                    truncated = true;
+                    // Dropping the response closes the connection: the rest is never read.
+                    break;
+                }
+                body.extend_from_slice(&chunk);
+            }
+            Ok::<(), NetError>(())
+        };
+        match tokio::time::timeout_at(deadline, read).await {
+            Ok(Ok(())) => {}
+            Ok(Err(NetError::Timeout)) | Err(_) => {
+                return Err(NetError::SlowBody {
+                    status,
+                    received: body.len(),
+                })
+            }
+            Ok(Err(e)) => return Err(e),
+        }
+        Ok(Answer {
+            status,
+            location,
+            retry_after,
+            response: Response {
                 status,
                 content_type,
                 body,
-                attempts: attempt,
-            });
-        }
+                attempts: 1,
+                truncated,
+                redirects: Vec::new(),
+            },
+        })
+    }
+
+    /// The URL actually dialled: the configured one, or its mapped base (tests).
+    fn mapped(&self, url: &Url) -> Url {
+        let host = url.host_str().unwrap_or_default().to_ascii_lowercase();
+        let Some((_, base)) = self.host_map.iter().find(|(h, _)| *h == host) else {
+            return url.clone();
+        };
+        let Ok(mut to) = Url::parse(base) else {
+            return url.clone();
+        };
+        to.set_path(url.path());
+        to.set_query(url.query());
+        to
     }
 }
 
-/// Sorts a reqwest error by the layer that failed, from its source chain.
-fn classify(e: reqwest::Error) -> NetError {
-    if e.is_timeout() {
-        return NetError::Timeout;
-    }
-    let mut chain = Vec::new();
-    let mut source: Option<&dyn std::error::Error> = Some(&e);
-    while let Some(s) = source {
-        chain.push(s.to_string());
-        source = s.source();
-    }
-    let detail = chain.last().cloned().unwrap_or_default();
-    let all = chain.join(": ").to_lowercase();
-    if all.contains("dns error")
-        || all.contains("failed to lookup address")
-        || all.contains("name or service not known")
-    {
-        let host = e
-            .url()
-            .and_then(|u| u.host_str())
-            .unwrap_or("the host")
-            .to_string();
-        NetError::Dns { host, detail }
-    } else if all.contains("certificate")
-        || all.contains("tls")
-        || all.contains("handshake")
-        || all.contains("invalidcontenttype")
-        || all.contains("corrupt message")
-    {
-        NetError::Tls { detail }
-    } else if e.is_connect() {
-        NetError::Connect { detail }
-    } else if all.contains("timed out") {
-        NetError::Timeout
-    } else {
-        NetError::Other { detail }
-    }
+/// A response with the headers the loop above needs.
+struct Answer {
+    status: u16,
+    location: Option<String>,
+    retry_after: Option<f64>,
+    response: Response,
 }
 
 /// A current-thread runtime: the network work is a handful of requests, and

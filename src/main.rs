@@ -8,7 +8,15 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     quiet_on_closed_stdout();
-    let cli = cli::Cli::parse();
+    let cli = match cli::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => return usage_error(e),
+    };
+    let json = match &cli.command {
+        cli::Command::SendTestSpan(a) => a.json,
+        cli::Command::Doctor(a) => a.json,
+        _ => false,
+    };
     let color = match cli.color {
         cli::ColorChoice::Always => true,
         cli::ColorChoice::Never => false,
@@ -29,14 +37,90 @@ fn main() -> ExitCode {
     match result {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
+            let message = mask::mask_shapes(&without_os_error(&format!("{e:#}")));
+            if json {
+                // stdout carries the JSON document, so a script reading it
+                // learns why there is no report.
+                println!("{}", json_error(&message, error_kind(&e)));
+            }
             eprintln!(
-                "{} {}",
+                "{} {message}",
                 colored::Colorize::bold(colored::Colorize::red("error:")),
-                mask::mask_shapes(&format!("{e:#}"))
             );
             ExitCode::from(2)
         }
     }
+}
+
+/// `No such file or directory (os error 2)` → `No such file or directory`:
+/// the number helps no user.
+fn without_os_error(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(" (os error ") {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at + " (os error ".len()..];
+        match tail.find(')') {
+            Some(end) if tail[..end].bytes().all(|b| b.is_ascii_digit()) => rest = &tail[end + 1..],
+            _ => {
+                out.push_str(" (os error ");
+                rest = tail;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `{"version":1,"error":{"message":…,"kind":…}}`, the shape of a fatal error with --json.
+fn json_error(message: &str, kind: &str) -> String {
+    serde_json::json!({"version": 1, "error": {"message": message, "kind": kind}}).to_string()
+}
+
+/// A stable word for what stopped the run: the failure id when discovery or
+/// the compose file is at fault, else the layer that failed.
+fn error_kind(e: &anyhow::Error) -> &'static str {
+    for cause in e.chain() {
+        if let Some(d) = cause.downcast_ref::<cruddur_obs::project::DiscoverError>() {
+            return d.id;
+        }
+        if let Some(c) = cause.downcast_ref::<cruddur_obs::compose::ComposeError>() {
+            return c.id;
+        }
+    }
+    if e.chain().any(|c| c.is::<std::io::Error>()) {
+        return "io";
+    }
+    "fatal"
+}
+
+/// Bad flags: clap's message (secrets masked, as everywhere), exit 2, and
+/// with --json the same message as a JSON error on stdout.
+fn usage_error(e: clap::Error) -> ExitCode {
+    use clap::error::ErrorKind;
+    if matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+    ) {
+        e.exit();
+    }
+    let plain = mask::mask_shapes(&e.render().to_string());
+    if std::env::args_os().any(|a| a == "--json") {
+        let first = plain
+            .lines()
+            .next()
+            .unwrap_or("")
+            .trim_start_matches("error: ");
+        println!("{}", json_error(first, "usage"));
+    }
+    if std::io::stderr().is_terminal() {
+        eprint!("{}", mask::mask_shapes(&e.render().ansi().to_string()));
+    } else {
+        eprint!("{plain}");
+    }
+    ExitCode::from(2)
 }
 
 /// `cruddur-obs doctor | head` closes stdout early; printing then panics

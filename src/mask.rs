@@ -28,6 +28,8 @@ pub fn mask_text(text: &str, secrets: &[&str]) -> String {
 /// 32-hex classic keys and Rollbar tokens, and 40-char AWS secret keys after
 /// `AWS_SECRET_ACCESS_KEY`.
 pub fn mask_shapes(text: &str) -> String {
+    let unmasked = mask_url_credentials(text);
+    let text = unmasked.as_str();
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while !rest.is_empty() {
@@ -51,6 +53,38 @@ pub fn mask_shapes(text: &str) -> String {
         }
         rest = &rest[end..];
     }
+    out
+}
+
+/// Credentials in URLs (`https://user:pass@host`): the password becomes
+/// `****`; a lone user part (often a token) keeps only a short prefix.
+pub fn mask_url_credentials(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find("://") {
+        let (head, tail) = rest.split_at(at + 3);
+        out.push_str(head);
+        let end = tail
+            .find(|c: char| "/?#\"'<>`,;".contains(c) || c.is_whitespace())
+            .unwrap_or(tail.len());
+        let authority = &tail[..end];
+        match authority.rfind('@') {
+            Some(i) if i > 0 => {
+                let userinfo = &authority[..i];
+                match userinfo.split_once(':') {
+                    Some((user, _)) => {
+                        out.push_str(user);
+                        out.push_str(":****");
+                    }
+                    None => out.push_str(&mask(userinfo)),
+                }
+                out.push_str(&authority[i..]);
+            }
+            _ => out.push_str(authority),
+        }
+        rest = &tail[end..];
+    }
+    out.push_str(rest);
     out
 }
 
@@ -100,6 +134,22 @@ mod tests {
         assert!(mask_shapes(&format!("OTHER: {aws}")).contains(aws));
         let custom = "my-own-secret-value";
         assert_eq!(mask_text(&format!("k={custom}"), &[custom]), "k=my-own…");
+    }
+
+    #[test]
+    fn masks_credentials_in_urls() {
+        let t = "posted to https://bob:hunter2-secret@proxy.example:8080/v1/traces and http://tok3nvalue1234@h/x";
+        let m = mask_shapes(t);
+        assert!(!m.contains("hunter2"), "{m}");
+        assert!(!m.contains("tok3nvalue1234"), "{m}");
+        assert!(
+            m.contains("https://bob:****@proxy.example:8080/v1/traces"),
+            "{m}"
+        );
+        assert!(m.contains("http://to…@h/x"), "{m}");
+        // An @ after the path is not a credential.
+        let plain = "see https://example.com/a@b and mailto:x@y";
+        assert_eq!(mask_shapes(plain), plain);
     }
 
     #[test]

@@ -3,7 +3,6 @@
 
 use crate::compose::dotenv::DotenvEntry;
 use crate::compose::{self, ComposeError, ComposeProject, Selection};
-use crate::fsutil;
 use anyhow::{bail, Result};
 use std::path::{Path, PathBuf};
 
@@ -41,7 +40,7 @@ pub struct TextFile {
 
 impl TextFile {
     fn read(path: PathBuf) -> Result<TextFile> {
-        let text = fsutil::read_optional(&path)?;
+        let text = crate::fsutil_read::read_optional_project_file(&path)?;
         Ok(TextFile { path, text })
     }
 }
@@ -512,8 +511,10 @@ fn read_backend(compose: &ComposeProject, name: &str) -> Result<Backend> {
     })
 }
 
-/// Python files of the backend, skipping virtualenvs and caches.
+/// Python files of the backend, skipping virtualenvs and caches; symlinked
+/// files too when links are followed (never symlinked directories: they can loop).
 fn python_modules(dir: &Path) -> Vec<PathBuf> {
+    let follow = crate::fsutil_read::following_links();
     let mut out = Vec::new();
     let mut stack = vec![(dir.to_path_buf(), 0)];
     while let Some((d, depth)) = stack.pop() {
@@ -533,7 +534,9 @@ fn python_modules(dir: &Path) -> Vec<PathBuf> {
                 )
             {
                 stack.push((p, depth + 1));
-            } else if ft.is_file() && name.ends_with(".py") {
+            } else if name.ends_with(".py")
+                && (ft.is_file() || (follow && ft.is_symlink() && p.is_file()))
+            {
                 out.push(p);
             }
         }

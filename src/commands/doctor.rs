@@ -5,7 +5,7 @@ use crate::doctor::{self, checks, render, Category, Ctx, Diagnosis, Finding};
 use crate::project::{self, DiscoverError, Project};
 use crate::prompt::Interaction;
 use anyhow::{bail, Context, Result};
-use std::io::{IsTerminal, Read};
+use std::io::IsTerminal;
 use std::time::Duration;
 
 pub fn run(args: DoctorArgs) -> Result<u8> {
@@ -22,6 +22,8 @@ pub fn run(args: DoctorArgs) -> Result<u8> {
         bail!("--timeout must be a positive number of seconds");
     }
     let logs = read_logs(&args)?;
+    // doctor only reads the project (a --fix write re-reads and refuses links).
+    crate::fsutil_read::follow_links_for_reading();
     let opts = args.project.discover_options();
     let mut ws = project::discover_all(&opts)?;
     let mut run = diagnose_workspace(&ws, &args, logs.as_ref());
@@ -239,26 +241,27 @@ fn discovery_finding(e: &DiscoverError, dir: &std::path::Path) -> Finding {
     }
 }
 
+/// The `--logs` text and its source name, read with bounded memory (see
+/// `doctor::logs::input`); what was cut or left unread is noted on stderr.
 fn read_logs(args: &DoctorArgs) -> Result<Option<(String, String)>> {
     let Some(path) = &args.logs else {
         return Ok(None);
     };
-    if path.as_os_str() == "-" {
-        let mut buf = Vec::new();
-        std::io::stdin()
-            .read_to_end(&mut buf)
+    let (input, source) = if path.as_os_str() == "-" {
+        let input = doctor::logs::input::read_bounded(std::io::stdin().lock())
             .context("cannot read logs from standard input")?;
-        return Ok(Some((
-            String::from_utf8_lossy(&buf).into_owned(),
-            "stdin".into(),
-        )));
+        (input, "stdin".to_string())
+    } else {
+        let file = std::fs::File::open(path)
+            .with_context(|| format!("cannot read the log file {}", path.display()))?;
+        let input = doctor::logs::input::read_bounded(file)
+            .with_context(|| format!("cannot read the log file {}", path.display()))?;
+        (input, path.display().to_string())
+    };
+    for note in input.notes(&source) {
+        eprintln!("note: {note}");
     }
-    let bytes = std::fs::read(path)
-        .with_context(|| format!("cannot read the log file {}", path.display()))?;
-    Ok(Some((
-        String::from_utf8_lossy(&bytes).into_owned(),
-        path.display().to_string(),
-    )))
+    Ok(Some((input.text, source)))
 }
 
 fn secret_values(project: &Project) -> Vec<String> {

@@ -13,22 +13,25 @@ use colored::Colorize;
 use std::time::Duration;
 
 pub fn run(args: SendArgs) -> Result<u8> {
-    if !(args.timeout > 0.0 && args.timeout.is_finite()) {
-        bail!("--timeout must be a positive number of seconds");
-    }
     let timeout = Duration::from_secs_f64(args.timeout);
+    crate::fsutil_read::follow_links_for_reading();
     let opts = args.project.discover_options();
     let project = project::discover(&opts).context(
         "cannot find the backend's configuration (run `cruddur-obs init` to set a project up)",
     )?;
     let env = resolve::container_env(&project, &resolve::process_env);
-    let exporter = resolve::exporter(
+    let mut exporter = resolve::exporter(
         &env,
         &Overrides {
-            endpoint: args.remote.endpoint.clone(),
+            endpoint: None,
             service_name: args.service_name.clone(),
         },
     );
+    let endpoint_note = args.remote.endpoint.as_deref().map(|flag| {
+        let (url, note) = send::endpoint_flag(flag);
+        exporter.traces_url = Some(url);
+        note
+    });
     let secrets = secret_values(&env, &exporter);
     let secrets: Vec<&str> = secrets.iter().map(String::as_str).collect();
 
@@ -40,7 +43,10 @@ pub fn run(args: SendArgs) -> Result<u8> {
         exporter.traces_url.is_some() || exporter.header("x-honeycomb-team").is_some();
     if wanted(Target::Honeycomb) {
         match (&exporter.traces_url, honeycomb_configured) {
-            (Some(_), _) => plan.honeycomb = send::honeycomb::input(&exporter, &args.remote, args.protocol),
+            (Some(_), _) => {
+                plan.honeycomb = send::honeycomb::input(&exporter, &args.remote, args.protocol)
+                    .map(|input| send::honeycomb::Input { endpoint_note, ..input })
+            }
             (None, true) => plan.early.push(Report::new("honeycomb").fail(
                 "otel-endpoint-missing",
                 "OTEL_EXPORTER_OTLP_ENDPOINT is not set for the backend: the SDK would send to http://localhost:4318 inside the container, which is nowhere (run cruddur-obs init)",
@@ -75,7 +81,7 @@ pub fn run(args: SendArgs) -> Result<u8> {
         );
     }
 
-    let reports = execute(plan, timeout);
+    let reports = execute(plan, timeout, &args.remote.host_map);
     for r in &reports {
         if args.json {
             println!(
@@ -89,7 +95,11 @@ pub fn run(args: SendArgs) -> Result<u8> {
             print_report(r, &secrets);
         }
     }
-    Ok(if reports.iter().all(|r| r.ok) { 0 } else { 1 })
+    Ok(if reports.iter().all(|r| r.ok || r.skipped) {
+        0
+    } else {
+        1
+    })
 }
 
 #[derive(Default)]
@@ -110,8 +120,8 @@ impl Plans {
 }
 
 /// Runs every target at once; the shared deadline bounds the whole command.
-fn execute(plan: Plans, timeout: Duration) -> Vec<Report> {
-    let http = Http::new(timeout);
+fn execute(plan: Plans, timeout: Duration, host_map: &[(String, String)]) -> Vec<Report> {
+    let http = Http::new(timeout).with_host_map(host_map);
     let rt = crate::http::runtime();
     let mut reports = plan.early;
     let (h, r, x) = rt.block_on(async {
@@ -230,7 +240,22 @@ fn print_config(
         ));
     }
     if let Some(x) = &plan.xray {
-        lines.push(format!("  xray daemon      {}", x.address));
+        let route = match &x.route {
+            send::xray::Route::Direct => "used as given".to_string(),
+            send::xray::Route::Published { service, udp, tcp } => {
+                let port = |p: &Option<u16>, proto: &str| {
+                    p.map_or(format!("{proto} not published"), |p| {
+                        format!("{proto} 127.0.0.1:{p}")
+                    })
+                };
+                format!(
+                    "from here through {service}'s published ports: {}, {}",
+                    port(udp, "UDP"),
+                    port(tcp, "TCP")
+                )
+            }
+        };
+        lines.push(format!("  xray daemon      {}  ({route})", x.address));
     }
     for p in &env.problems {
         lines.push(format!("  warning: {p}"));
@@ -251,6 +276,8 @@ fn print_report(r: &Report, secrets: &[&str]) {
     };
     let mark = if r.ok {
         "✓".green().bold()
+    } else if r.skipped {
+        "–".yellow().bold()
     } else {
         "✗".red().bold()
     };

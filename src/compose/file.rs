@@ -51,6 +51,7 @@ pub struct EnvVar {
 
 impl ComposeFile {
     pub fn parse(path: &Path, text: String) -> Result<ComposeFile, ComposeError> {
+        let text = super::limits::admit(path, text)?;
         let shown = path.display();
         let invalid = |message: String, line, column| ComposeError {
             id: "compose-invalid",

@@ -8,6 +8,7 @@ pub mod dotenv;
 pub mod edit;
 pub mod file;
 pub mod interpolate;
+pub mod limits;
 pub mod merge;
 pub mod positions;
 pub mod project;

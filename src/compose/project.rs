@@ -9,7 +9,6 @@ use super::merge::{merge_top, ServiceDef};
 use super::scalar_text;
 use super::select::same_file;
 pub use super::select::{default_file, override_of, select, variants, Select, Selection};
-use crate::fsutil;
 use std::path::{Path, PathBuf};
 use yaml_serde::{Mapping, Value};
 
@@ -39,7 +38,8 @@ pub struct ComposeProject {
 }
 
 fn read(path: &Path) -> Result<ComposeFile, ComposeError> {
-    let text = fsutil::read_text(path).map_err(|e| ComposeError {
+    super::limits::check_size_on_disk(path)?;
+    let text = crate::fsutil_read::read_project_file(path).map_err(|e| ComposeError {
         id: "compose-invalid",
         message: format!("{e:#}"),
         detail: None,

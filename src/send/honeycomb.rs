@@ -19,6 +19,8 @@ pub struct Input {
     /// The other region's API, tried when the key is rejected (None: don't).
     pub other_api_url: Option<String>,
     pub protocol: Protocol,
+    /// How `--endpoint` was read (base or full traces URL), when it was given.
+    pub endpoint_note: Option<String>,
 }
 
 impl Input {
@@ -61,6 +63,7 @@ pub fn input(
         api_url: remote.honeycomb_api_url.clone().unwrap_or(default_api),
         other_api_url: other,
         protocol,
+        endpoint_note: None,
     })
 }
 
@@ -131,6 +134,7 @@ pub async fn run(http: &Http, input: &Input) -> Report {
         return report.fail(why.0, why.1).timed(start);
     };
     let mut report = report;
+    report.details.extend(input.endpoint_note.clone());
     let mut auth = None;
     match check_key(http, input, key).await {
         KeyCheck::Valid(info) => {
@@ -153,9 +157,18 @@ pub async fn run(http: &Http, input: &Input) -> Report {
             "key check: {} answered {} to /1/auth; sending anyway",
             input.api_url, r.status
         )),
-        KeyCheck::Unreachable(e) => report
-            .details
-            .push(format!("key check skipped: {}", e.describe(&input.api_url))),
+        // The export would fail the same way on the same host: say it once.
+        KeyCheck::Unreachable(e)
+            if host_level(&e) && same_host(&input.api_url, &input.traces_url) =>
+        {
+            return report
+                .fail("endpoint-unreachable", e.describe(&input.traces_url))
+                .timed(start)
+        }
+        KeyCheck::Unreachable(e) => report.details.push(format!(
+            "key check skipped: {}",
+            e.describe(&format!("{}/1/auth", input.api_url.trim_end_matches('/')))
+        )),
     }
     if let Some(info) = &auth {
         if !info.events {
@@ -194,12 +207,17 @@ pub async fn run(http: &Http, input: &Input) -> Report {
     let resp = match http.send(&req).await {
         Ok(r) => r,
         Err(e) => {
+            let cause = match e {
+                NetError::BadUrl { .. } => "otel-endpoint-invalid",
+                _ => e.failure_id("endpoint-unreachable"),
+            };
             return report
-                .fail("endpoint-unreachable", e.describe(&input.traces_url))
-                .timed(start)
+                .fail(cause, e.describe(&input.traces_url))
+                .timed(start);
         }
     };
     report.status = Some(resp.status);
+    report.details.extend(resp.notes());
     report.id = Some(trace.trace_id_hex());
     match crate::otlp::interpret(resp.status, resp.content_type.as_deref(), &resp.body) {
         ExportAnswer::Accepted => {
@@ -221,6 +239,27 @@ pub async fn run(http: &Http, input: &Input) -> Report {
             report.fail(cause, format!("{why}{said}")).timed(start)
         }
     }
+}
+
+/// Failures of the host itself, which every path on it shares.
+fn host_level(e: &NetError) -> bool {
+    matches!(
+        e,
+        NetError::Dns { .. } | NetError::Connect { .. } | NetError::Tls { .. }
+    )
+}
+
+fn same_host(a: &str, b: &str) -> bool {
+    let origin = |u: &str| {
+        reqwest::Url::parse(u).ok().map(|u| {
+            (
+                u.scheme().to_string(),
+                u.host_str().map(str::to_ascii_lowercase),
+                u.port_or_known_default(),
+            )
+        })
+    };
+    origin(a).is_some() && origin(a) == origin(b)
 }
 
 /// Names the failure behind an OTLP rejection: status first, the server's

@@ -48,11 +48,12 @@ pub async fn run(http: &Http, input: &Input) -> Report {
         Ok(r) => r,
         Err(e) => {
             return report
-                .fail("rollbar-unreachable", e.describe(&url))
+                .fail(e.failure_id("rollbar-unreachable"), e.describe(&url))
                 .timed(start)
         }
     };
     report.status = Some(resp.status);
+    report.details.extend(resp.notes());
     match rollbar::interpret(resp.status, &resp.body) {
         RollbarAnswer::Accepted { uuid: got } => {
             let id = if got.is_empty() { uuid } else { got };

@@ -19,13 +19,18 @@ pub fn skip_all(d: &mut Diagnosis, reason: &str) {
 
 pub fn run(ctx: &Ctx, remote: &RemoteArgs, timeout: Duration, d: &mut Diagnosis) {
     let mut exporter = ctx.exporter.clone();
-    if let Some(e) = &remote.endpoint {
-        exporter.traces_url = Some(crate::resolve::Resolved {
-            value: crate::resolve::signal_url(e),
-            from: "flag --endpoint".into(),
+    let endpoint_note = remote.endpoint.as_deref().map(|flag| {
+        let (url, note) = send::endpoint_flag(flag);
+        exporter.traces_url = Some(url);
+        note
+    });
+    let honeycomb =
+        send::honeycomb::input(&exporter, remote, Protocol::HttpProtobuf).map(|input| {
+            send::honeycomb::Input {
+                endpoint_note,
+                ..input
+            }
         });
-    }
-    let honeycomb = send::honeycomb::input(&exporter, remote, Protocol::HttpProtobuf);
     let rollbar =
         send::rollbar::input(&ctx.env, remote, "development").filter(|r| !r.token.is_empty());
     let xray = send::xray::input(ctx.project, &ctx.env, remote.xray_address.as_deref());
@@ -34,7 +39,7 @@ pub fn run(ctx: &Ctx, remote: &RemoteArgs, timeout: Duration, d: &mut Diagnosis)
     let (h, r, x) = rt.block_on(async {
         let h = async {
             let input = honeycomb.as_ref()?;
-            let http = Http::new(timeout);
+            let http = Http::new(timeout).with_host_map(&remote.host_map);
             Some(
                 tokio::time::timeout(limit, send::honeycomb::run(&http, input))
                     .await
@@ -43,7 +48,7 @@ pub fn run(ctx: &Ctx, remote: &RemoteArgs, timeout: Duration, d: &mut Diagnosis)
         };
         let r = async {
             let input = rollbar.as_ref()?;
-            let http = Http::new(timeout);
+            let http = Http::new(timeout).with_host_map(&remote.host_map);
             Some(
                 tokio::time::timeout(limit, send::rollbar::run(&http, input))
                     .await
@@ -78,6 +83,9 @@ pub fn run(ctx: &Ctx, remote: &RemoteArgs, timeout: Duration, d: &mut Diagnosis)
                     timeout.as_secs_f64()
                 )),
             ),
+            Some(Some(report)) if report.skipped => {
+                d.skip(name, Category::Network, report.message.clone())
+            }
             Some(Some(report)) => {
                 let mut found = findings(&report, &d.findings);
                 attach_region_fix(&mut found, ctx);
@@ -151,6 +159,7 @@ fn fix_for(id: &str) -> &'static str {
         "honeycomb-region-mismatch" => "point OTEL_EXPORTER_OTLP_ENDPOINT at the region the key belongs to (`cruddur-obs init --region eu|us`)",
         "honeycomb-key-cannot-send" => "use an ingest key with the \"Send Events\" permission",
         "endpoint-unreachable" => "check the endpoint URL and this machine's network; Honeycomb's OTLP endpoint is https://api.honeycomb.io",
+        "endpoint-redirected" => "use the URL the server redirects to directly, if it is a host you trust (the key was not sent there)",
         "endpoint-wrong-path" | "otel-endpoint-signal-path" => "OTEL_EXPORTER_OTLP_ENDPOINT is the base URL (https://api.honeycomb.io); the SDK appends /v1/traces",
         "rollbar-token-rejected" => "create a post_server_item token in Rollbar (Project → Settings → Project Access Tokens) and store it as ROLLBAR_ACCESS_TOKEN",
         "rollbar-unreachable" => "check this machine's network access to api.rollbar.com",

@@ -8,6 +8,7 @@
 
 mod body;
 mod export;
+pub mod input;
 mod patterns;
 
 use super::{Category, Finding};

@@ -224,7 +224,8 @@ fn resolve(host: &str, port: u16) -> Result<Vec<SocketAddr>, String> {
     }
 }
 
-fn send(udp: &(String, u16), datagram: &[u8]) -> Result<(), String> {
+/// Sends one datagram to the daemon's UDP address; `Ok` only means it left.
+pub fn send(udp: &(String, u16), datagram: &[u8]) -> Result<(), String> {
     if datagram.len() > MAX_DATAGRAM_BYTES {
         return Err(format!(
             "the segment is {} bytes; the daemon drops datagrams over {MAX_DATAGRAM_BYTES}",
@@ -254,7 +255,8 @@ fn send(udp: &(String, u16), datagram: &[u8]) -> Result<(), String> {
     }
 }
 
-fn probe(tcp: &(String, u16), timeout: Duration) -> Probe {
+/// Connects to the daemon's TCP port (its sampling API) within `timeout`.
+pub fn probe(tcp: &(String, u16), timeout: Duration) -> Probe {
     let Ok(found) = resolve(&tcp.0, tcp.1) else {
         return Probe::Unresolved(tcp.0.clone());
     };
