@@ -3,6 +3,12 @@
 //! values; compose v2 (YAML 1.2) turns `true`/`false` into text and keeps
 //! `yes`/`on` as written. The fix quotes exactly what v2 passes today, so the
 //! container's environment does not change under v2 and v1 accepts the file.
+//!
+//! yaml_serde (YAML 1.2, like compose v2) reads `true`/`True`/`TRUE` and the
+//! `false` spellings as booleans and `yes`/`no`/`on`/`off` as text, so the
+//! raw scalars are read from the lossless tree instead. A `null` or empty
+//! value is left alone: both compose versions accept it (the variable is
+//! then passed through from the shell running compose).
 
 use super::listed;
 use crate::compose::positions::LineIndex;
