@@ -73,10 +73,10 @@ pub(crate) fn mounts(svc: &Service) -> Vec<Mount> {
         .filter_map(|item| {
             let (source, target, bind, text) = match item {
                 Value::String(s) => {
-                    let parts: Vec<&str> = s.split(':').collect();
+                    let parts = split_volume(s);
                     let (source, target) = match parts.as_slice() {
-                        [target] => ("", *target),
-                        [source, target, ..] => (*source, *target),
+                        [target] => ("", target.as_str()),
+                        [source, target, ..] => (source.as_str(), target.as_str()),
                         [] => return None,
                     };
                     let bind = source.starts_with(['.', '/', '~', '$']);
@@ -97,6 +97,29 @@ pub(crate) fn mounts(svc: &Service) -> Vec<Mount> {
             })
         })
         .collect()
+}
+
+/// `src:dst[:mode]` split at the colons outside `${…}` (a default such as
+/// `${CONFIG:-./otel.yaml}` has one of its own).
+fn split_volume(s: &str) -> Vec<String> {
+    let mut parts = vec![String::new()];
+    let mut depth = 0usize;
+    let mut prev = ' ';
+    for c in s.chars() {
+        match c {
+            '{' if prev == '$' => depth += 1,
+            '}' if depth > 0 => depth -= 1,
+            ':' if depth == 0 => {
+                parts.push(String::new());
+                prev = c;
+                continue;
+            }
+            _ => {}
+        }
+        parts.last_mut().expect("one part at least").push(c);
+        prev = c;
+    }
+    parts
 }
 
 /// The host path of a bind mount's source, as compose resolves it against
@@ -166,4 +189,22 @@ pub fn bind_mounts(ctx: &Ctx) -> Vec<Finding> {
         }
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_volume;
+
+    #[test]
+    fn volumes_split_outside_variables() {
+        assert_eq!(
+            split_volume("./a.yaml:/etc/a.yaml:ro"),
+            ["./a.yaml", "/etc/a.yaml", "ro"]
+        );
+        assert_eq!(
+            split_volume("${CONFIG:-./otel.yaml}:/etc/otelcol/config.yaml"),
+            ["${CONFIG:-./otel.yaml}", "/etc/otelcol/config.yaml"]
+        );
+        assert_eq!(split_volume("/node_modules"), ["/node_modules"]);
+    }
 }
