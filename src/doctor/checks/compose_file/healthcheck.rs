@@ -8,6 +8,7 @@ use super::image_tools::{installs, words, ImageTools, TOOLS};
 use super::{interpolated, line_near, listed, loc, lookup};
 use crate::compose::{interpolate, scalar_text, Service};
 use crate::doctor::{Ctx, Finding, Unsure};
+use crate::mask::mask_shapes;
 use crate::resolve::Lookup;
 use crate::usage::image::Image;
 use yaml_serde::Value;
@@ -180,7 +181,7 @@ fn tool_missing(ctx: &Ctx, t: &Test) -> Result<Option<Finding>, String> {
         .evidence(format!(
             "{}: {}; {} {source}",
             loc(&t.at),
-            t.text,
+            mask_shapes(&t.text),
             tools.describe_base()
         )),
     ))
@@ -207,7 +208,7 @@ fn public_url(lookup: &Lookup, t: &Test) -> Option<Finding> {
             ),
         )
         .at(t.at.0.clone(), t.at.1)
-        .evidence(format!("{}: {}", loc(&t.at), t.text)),
+        .evidence(format!("{}: {}", loc(&t.at), mask_shapes(&t.text))),
     )
 }
 
@@ -233,6 +234,11 @@ fn host_var(lookup: &Lookup, t: &Test) -> Option<Finding> {
             ),
         )
         .at(t.at.0.clone(), t.at.1)
-        .evidence(format!("{}: {}; {}", loc(&t.at), t.text, state.join(", "))),
+        .evidence(format!(
+            "{}: {}; {}",
+            loc(&t.at),
+            mask_shapes(&t.text),
+            state.join(", ")
+        )),
     )
 }

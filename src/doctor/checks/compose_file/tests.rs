@@ -346,3 +346,16 @@ fn host_variables_in_a_healthcheck_and_the_escape_that_avoids_them() {
         .run(healthchecks)
         .is_empty());
 }
+
+#[test]
+fn a_key_written_into_a_healthcheck_is_masked_in_the_evidence() {
+    let key = crate::doctor::testkit::KEY;
+    let hc = format!("    healthcheck:\n      test: [\"CMD\", \"curl\", \"-f\", \"-H\", \"x-honeycomb-team: {key}\", \"https://api.honeycomb.io/1/auth\"]\n");
+    let found = with(&hc, "", &[]).run(healthchecks);
+    assert_eq!(ids(&found), vec!["healthcheck-tool-missing"]);
+    let evidence = found[0].evidence.clone().unwrap();
+    assert!(
+        !evidence.contains(key) && evidence.contains("x-honeycomb-team"),
+        "{evidence}"
+    );
+}
