@@ -771,7 +771,7 @@ fn text_output_groups_by_category_with_one_summary_line_and_colour_only_when_ask
     );
     let last: Vec<&str> = plain.trim_end().lines().rev().take(3).collect();
     assert_eq!(last[0], "explain any id: cruddur-obs explain <id>");
-    assert_eq!(last[1], "! Doctor found issues in 1 category (2 errors, 1 warning). 9 skipped. 3 fixable with `cruddur-obs doctor --fix`.");
+    assert_eq!(last[1], "! Doctor found issues in 1 category (2 errors, 1 warning). 3 skipped. 3 fixable with `cruddur-obs doctor --fix`.");
     assert_eq!(last[2], "", "one summary line, set apart");
     let coloured = cruddur(&["doctor", "--offline", "--color", "always"])
         .dir(tmp.path())

@@ -1,7 +1,7 @@
 //! collector-image-unpinned and collector-component-removed: what the
 //! collector's release has decides whether its config starts at all.
 
-use super::any;
+use super::collectors;
 use super::config::{kind, load};
 use super::version::{Version, JAEGER_REMOVED, LOGGING_REMOVED};
 use crate::doctor::checks::compose_file::{listed, loc};
@@ -24,7 +24,7 @@ const REMOVED: [(&str, super::version::Release, &str); 3] = [
 
 pub fn image(ctx: &Ctx) -> Result<Vec<Finding>, Unsure> {
     let mut out = Vec::new();
-    for c in any(ctx)? {
+    for c in collectors(ctx) {
         if c.version == Version::Unpinned && !c.image.is_empty() {
             out.push(
                 Finding::new(

@@ -43,8 +43,10 @@ pub(crate) enum Problem {
         line: Option<usize>,
         message: String,
     },
-    /// Nothing of the project's to read (built into the image, or unknown).
-    Elsewhere(String),
+    /// The config built into the image: nothing of the project's to read.
+    Builtin(String),
+    /// Where the config comes from cannot be told (a named volume, a variable).
+    Unknown(String),
     /// The file exists but cannot be read.
     Unreadable(String),
 }
@@ -62,7 +64,7 @@ impl Problem {
             Problem::Invalid { shown, message, .. } => {
                 format!("the collector config {shown} is not valid: {message}")
             }
-            Problem::Elsewhere(why) | Problem::Unreadable(why) => why.clone(),
+            Problem::Builtin(why) | Problem::Unknown(why) | Problem::Unreadable(why) => why.clone(),
         }
     }
 }
@@ -70,7 +72,8 @@ impl Problem {
 pub(crate) fn load(ctx: &Ctx, c: &Collector) -> Result<Config, Problem> {
     let paths = match &c.source {
         Source::Files(p) => p.clone(),
-        Source::Builtin(why) | Source::Unknown(why) => return Err(Problem::Elsewhere(why.clone())),
+        Source::Builtin(why) => return Err(Problem::Builtin(why.clone())),
+        Source::Unknown(why) => return Err(Problem::Unknown(why.clone())),
         Source::Unmounted { container, at } => {
             return Err(Problem::Unmounted {
                 container: container.clone(),

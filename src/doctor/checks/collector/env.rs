@@ -9,8 +9,7 @@
 //! variable, since compose-var-unset already names it; platform variables
 //! (Gitpod, Codespaces) are never a defect.
 
-use super::config::load;
-use super::{any, Collector};
+use super::{over_configs, Collector};
 use crate::compose::dotenv;
 use crate::doctor::checks::compose_file::{
     interpolated, listed, loc, lookup, platform_var, unset_phrase,
@@ -30,16 +29,8 @@ enum Given {
 
 pub fn env(ctx: &Ctx) -> Result<Vec<Finding>, Unsure> {
     let lookup = lookup(ctx);
-    let mut out = Vec::new();
-    let mut unread = Vec::new();
-    for c in any(ctx)? {
-        let config = match load(ctx, &c) {
-            Ok(config) => config,
-            Err(p) => {
-                unread.push(format!("`{}`: {}", c.svc.name(), p.reason()));
-                continue;
-            }
-        };
+    over_configs(ctx, |c, config| {
+        let mut out = Vec::new();
         let mut missing: Vec<String> = Vec::new();
         let mut shell: Vec<String> = Vec::new();
         let mut first: Option<String> = None;
@@ -47,7 +38,7 @@ pub fn env(ctx: &Ctx) -> Result<Vec<Finding>, Unsure> {
             if has_default {
                 continue;
             }
-            match given(ctx, &lookup, &c, &name) {
+            match given(ctx, &lookup, c, &name) {
                 Given::Value(v) if !v.trim().is_empty() => continue,
                 Given::ShellUnset(vars) => {
                     let vars: Vec<String> = vars
@@ -67,7 +58,7 @@ pub fn env(ctx: &Ctx) -> Result<Vec<Finding>, Unsure> {
             }
             first.get_or_insert(name);
         }
-        let Some(first) = first else { continue };
+        let Some(first) = first else { return out };
         let at = config
             .files
             .iter()
@@ -96,7 +87,7 @@ pub fn env(ctx: &Ctx) -> Result<Vec<Finding>, Unsure> {
                     "{}: {}; `{name}` sets {}",
                     loc(&at),
                     missing.iter().map(|v| format!("${{env:{v}}}")).collect::<Vec<_>>().join(", "),
-                    set_names(&c)
+                    set_names(c)
                 )),
             );
         }
@@ -118,11 +109,8 @@ pub fn env(ctx: &Ctx) -> Result<Vec<Finding>, Unsure> {
                 )),
             );
         }
-    }
-    if out.is_empty() && !unread.is_empty() {
-        return Err(Unsure::CouldNotCheck(unread.join("; ")));
-    }
-    Ok(out)
+        out
+    })
 }
 
 fn given(ctx: &Ctx, lookup: &Lookup, c: &Collector, name: &str) -> Given {

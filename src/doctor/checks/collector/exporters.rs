@@ -2,24 +2,16 @@
 //! Honeycomb host that carries no `x-honeycomb-team` header. Only exporters
 //! a pipeline uses send anything.
 
-use super::any;
-use super::config::{kind, load};
+use super::config::kind;
+use super::over_configs;
 use crate::doctor::checks::compose_file::loc;
 use crate::doctor::{Ctx, Finding, Unsure};
 use crate::providers::honeycomb::host_of;
 use yaml_serde::Value;
 
 pub fn exporters(ctx: &Ctx) -> Result<Vec<Finding>, Unsure> {
-    let mut out = Vec::new();
-    let mut unread = Vec::new();
-    for c in any(ctx)? {
-        let config = match load(ctx, &c) {
-            Ok(config) => config,
-            Err(p) => {
-                unread.push(format!("`{}`: {}", c.svc.name(), p.reason()));
-                continue;
-            }
-        };
+    over_configs(ctx, |c, config| {
+        let mut out = Vec::new();
         for id in config.defined("exporters") {
             if !matches!(kind(&id), "otlp" | "otlphttp") || !config.used("exporters", &id) {
                 continue;
@@ -57,9 +49,6 @@ pub fn exporters(ctx: &Ctx) -> Result<Vec<Finding>, Unsure> {
                 .evidence(format!("{}: {id}: endpoint {endpoint}, no x-honeycomb-team under headers", loc(&at))),
             );
         }
-    }
-    if out.is_empty() && !unread.is_empty() {
-        return Err(Unsure::CouldNotCheck(unread.join("; ")));
-    }
-    Ok(out)
+        out
+    })
 }

@@ -3,24 +3,26 @@
 //! a pipeline cannot find.
 
 use super::config::{load, Config, Problem};
-use super::{any, Collector};
+use super::{collectors, Collector};
 use crate::doctor::checks::compose_file::{listed, loc};
 use crate::doctor::{Ctx, Finding, Unsure};
 
 pub fn config(ctx: &Ctx) -> Result<Vec<Finding>, Unsure> {
     let mut out = Vec::new();
-    let mut elsewhere = Vec::new();
-    for c in any(ctx)? {
+    let mut unread = Vec::new();
+    for c in collectors(ctx) {
         match load(ctx, &c) {
             Ok(config) => out.extend(pipelines(&c, &config)),
+            // The image's own config: nothing of the project's to judge.
+            Err(Problem::Builtin(_)) => {}
             Err(p) => match problem(&c, &p) {
                 Some(f) => out.push(f),
-                None => elsewhere.push(format!("`{}`: {}", c.svc.name(), p.reason())),
+                None => unread.push(format!("`{}`: {}", c.svc.name(), p.reason())),
             },
         }
     }
-    if out.is_empty() && !elsewhere.is_empty() {
-        return Err(Unsure::Skipped(elsewhere.join("; ")));
+    if out.is_empty() && !unread.is_empty() {
+        return Err(Unsure::CouldNotCheck(unread.join("; ")));
     }
     Ok(out)
 }
@@ -61,7 +63,7 @@ fn problem(c: &Collector, p: &Problem) -> Option<Finding> {
         )
         .at(shown.clone(), *line)
         .evidence(format!("{shown}: {message}")),
-        Problem::Elsewhere(_) | Problem::Unreadable(_) => return None,
+        Problem::Builtin(_) | Problem::Unknown(_) | Problem::Unreadable(_) => return None,
     })
 }
 

@@ -26,7 +26,7 @@ use super::compose_file::image_tools::split_image;
 use super::compose_file::mounts::{host_path, mounts};
 use super::compose_file::{interpolated, lookup};
 use crate::compose::{scalar_text, Service};
-use crate::doctor::{Ctx, Unsure};
+use crate::doctor::{Ctx, Finding, Unsure};
 use crate::usage::image::Image;
 use std::path::PathBuf;
 use version::Version;
@@ -286,15 +286,27 @@ pub(crate) fn config_paths(ctx: &Ctx) -> Vec<PathBuf> {
         .collect()
 }
 
-/// For checks that need a collector: `Skipped` when the project has none.
-fn any<'a>(ctx: &Ctx<'a>) -> Result<Vec<Collector<'a>>, Unsure> {
-    let found = collectors(ctx);
-    if found.is_empty() {
-        return Err(Unsure::Skipped(
-            "no OpenTelemetry Collector service in the project".into(),
-        ));
+/// Runs `check` over every collector whose config the project holds. A
+/// config built into the image has nothing of the project's to judge; one
+/// that cannot be read (missing: collector-config-missing says so) leaves
+/// the check without a verdict unless it found something elsewhere.
+fn over_configs(
+    ctx: &Ctx,
+    mut check: impl FnMut(&Collector, &config::Config) -> Vec<Finding>,
+) -> Result<Vec<Finding>, Unsure> {
+    let mut out = Vec::new();
+    let mut unread = Vec::new();
+    for c in collectors(ctx) {
+        match config::load(ctx, &c) {
+            Ok(config) => out.extend(check(&c, &config)),
+            Err(config::Problem::Builtin(_)) => {}
+            Err(p) => unread.push(format!("`{}`: {}", c.svc.name(), p.reason())),
+        }
     }
-    Ok(found)
+    if out.is_empty() && !unread.is_empty() {
+        return Err(Unsure::CouldNotCheck(unread.join("; ")));
+    }
+    Ok(out)
 }
 
 #[cfg(test)]

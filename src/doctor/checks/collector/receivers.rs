@@ -4,9 +4,9 @@
 //! release; no endpoint at all does since v0.104.0 (before, the default
 //! was 0.0.0.0). `0.0.0.0:4318`, `:4318` and `${env:…}` hosts are fine.
 
-use super::config::{kind, load, Config};
+use super::config::{kind, Config};
 use super::version::LOCALHOST_DEFAULT;
-use super::{any, Collector};
+use super::{over_configs, Collector};
 use crate::doctor::checks::compose_file::loc;
 use crate::doctor::{Ctx, Finding, Fix, Unsure};
 use yaml_serde::Value;
@@ -14,18 +14,7 @@ use yaml_serde::Value;
 const PROTOCOLS: [(&str, u16); 2] = [("grpc", 4317), ("http", 4318)];
 
 pub fn receivers(ctx: &Ctx) -> Result<Vec<Finding>, Unsure> {
-    let mut out = Vec::new();
-    let mut unread = Vec::new();
-    for c in any(ctx)? {
-        match load(ctx, &c) {
-            Ok(config) => out.extend(check(&c, &config)),
-            Err(p) => unread.push(format!("`{}`: {}", c.svc.name(), p.reason())),
-        }
-    }
-    if out.is_empty() && !unread.is_empty() {
-        return Err(Unsure::CouldNotCheck(unread.join("; ")));
-    }
-    Ok(out)
+    over_configs(ctx, |c, config| check(c, config).into_iter().collect())
 }
 
 /// The host a receiver endpoint binds: `None` for all interfaces.
