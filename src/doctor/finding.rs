@@ -87,6 +87,20 @@ pub enum Fix {
     DotenvPermissions,
     /// Add `.env` to .gitignore.
     IgnoreDotenv,
+    /// Quote an unquoted boolean of a service's compose `environment`
+    /// (`path`: the compose file, `service`: its name in that file).
+    QuoteEnvValue {
+        path: std::path::PathBuf,
+        service: String,
+        name: String,
+    },
+    /// Set an OTLP receiver protocol's endpoint in a collector config.
+    ReceiverEndpoint {
+        path: std::path::PathBuf,
+        receiver: String,
+        protocol: String,
+        endpoint: String,
+    },
 }
 
 #[derive(Debug, Clone, Serialize)]

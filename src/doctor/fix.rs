@@ -57,6 +57,21 @@ pub fn plan(project: &Project, findings: &[Finding]) -> Result<Plan> {
                     );
                 }
                 Fix::IgnoreDotenv => crate::secrets::plan_ignore(&mut plan, project),
+                Fix::QuoteEnvValue {
+                    path,
+                    service,
+                    name,
+                } => super::checks::compose_file::plan_quote(
+                    &mut plan, project, path, service, name,
+                )?,
+                Fix::ReceiverEndpoint {
+                    path,
+                    receiver,
+                    protocol,
+                    endpoint,
+                } => super::checks::collector::plan_endpoint(
+                    &mut plan, project, path, receiver, protocol, endpoint,
+                )?,
             }
         }
     }

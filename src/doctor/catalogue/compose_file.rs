@@ -42,7 +42,8 @@ pub(super) const ENTRIES: &[Entry] = &[
         category: ComposeFile,
         fixable: true,
         network: false,
-        summary: "An unquoted `true`/`false`/`yes`/`no`/`null` value in an `environment:` mapping.",
+        summary: "An unquoted `true`/`false`/`yes`/`no`/`on`/`off` value in an `environment:` \
+                  mapping.",
         why: "docker-compose 1.x reads YAML 1.1, where `true`, `yes`, `no` and the like are \
               booleans, and rejects them in an `environment:` mapping (`contains true, which is an \
               invalid type, it should be a string, number, or a null`); compose v2 turns them into \

@@ -140,6 +140,7 @@ pub fn dockerfile(ctx: &Ctx) -> Vec<Finding> {
     let mut out = Vec::new();
     if let Some(image) = &image {
         out.extend(no_requirements(ctx, image));
+        out.extend(env_spaced(image));
     }
     let Some(cmd) = launch.runs("opentelemetry-instrument") else {
         return out;
@@ -167,14 +168,17 @@ pub fn dockerfile(ctx: &Ctx) -> Vec<Finding> {
     out
 }
 
-/// `pip install -r …`, `pip install .`, `poetry install` and kin.
+/// `pip install -r …`, `pip install .`, `poetry install` and kin, in one
+/// command line.
 fn installs_requirements(run: &str) -> bool {
-    let words: Vec<&str> = run.split_whitespace().collect();
-    let pip_install = words.windows(2).any(|w| {
-        let pip =
-            matches!(w[0], "pip" | "pip3") || w[0].ends_with("/pip") || w[0].ends_with("/pip3");
-        (pip && w[1] == "install") || (w[0] == "uv" && w[1] == "pip")
-    });
+    let words: Vec<&str> = run
+        .split_whitespace()
+        .map(|w| w.trim_matches(['"', '\'', ';', '(', ')']))
+        .collect();
+    let pip = |w: &str| matches!(w, "pip" | "pip3") || w.ends_with("/pip") || w.ends_with("/pip3");
+    let pip_install = words
+        .windows(2)
+        .any(|w| (pip(w[0]) && w[1] == "install") || (w[0] == "uv" && w[1] == "pip"));
     let from_file = words.iter().any(|w| {
         *w == "-r"
             || *w == "--requirement"
@@ -183,18 +187,41 @@ fn installs_requirements(run: &str) -> bool {
             || *w == "."
             || w.starts_with("./")
             || w.starts_with(".[")
+            // `$(cat requirements.txt)`, `< requirements.txt`, `uv pip sync requirements.txt`
+            || w.contains("requirements")
+            // wheels built from the requirements in an earlier stage
+            || w.ends_with(".whl")
+            || w.contains("/wheels")
+            || w.starts_with("--find-links")
     });
     let tool = words.windows(2).any(|w| {
         matches!(
             (w[0], w[1]),
             ("poetry", "install")
                 | ("pipenv", "install")
+                | ("pipenv", "sync")
                 | ("pdm", "install")
                 | ("pdm", "sync")
                 | ("uv", "sync")
         )
     }) || words.contains(&"pip-sync");
     (pip_install && from_file) || tool
+}
+
+/// `pip wheel -r requirements.txt` in one stage and a `pip install` of the
+/// result in another: the wheel-stage pattern.
+fn wheel_stage(runs: &[&str]) -> bool {
+    let wheels = runs.iter().any(|r| {
+        let words: Vec<&str> = r.split_whitespace().collect();
+        words
+            .windows(2)
+            .any(|w| w[1] == "wheel" && w[0].contains("pip"))
+            && (r.contains("-r") || r.contains("requirements"))
+    });
+    wheels
+        && runs
+            .iter()
+            .any(|r| r.contains("pip") && r.contains("install"))
 }
 
 fn no_requirements(ctx: &Ctx, image: &Image) -> Option<Finding> {
@@ -204,7 +231,18 @@ fn no_requirements(ctx: &Ctx, image: &Image) -> Option<Finding> {
         .iter()
         .filter(|i| i.keyword == "RUN")
         .collect();
-    if runs.iter().any(|r| installs_requirements(&r.args)) {
+    let texts: Vec<&str> = runs.iter().map(|r| r.args.as_str()).collect();
+    if texts.iter().any(|r| installs_requirements(r)) || wheel_stage(&texts) {
+        return None;
+    }
+    // The command the container starts with (compose `command:`, a start
+    // script it runs) may install them instead.
+    if ctx
+        .launch()
+        .parts
+        .iter()
+        .any(|p| installs_requirements(&p.words.join(" ")))
+    {
         return None;
     }
     let name = req.file.path.file_name()?.to_string_lossy().to_string();
@@ -212,11 +250,10 @@ fn no_requirements(ctx: &Ctx, image: &Image) -> Option<Finding> {
     let pip = runs.iter().find(|r| r.args.contains("pip"));
     let evidence = match pip {
         Some(r) => format!("{}:{}: RUN {}", image.display, r.line, r.args),
-        None => format!("{} has no RUN that installs {name}", image.display),
-    };
-    let fix = match name.as_str() {
-        "pyproject.toml" => "add `COPY pyproject.toml .` and `RUN pip3 install .` (or `poetry install`) before `COPY . .`, then rebuild".to_string(),
-        _ => format!("add `COPY {name} {name}` and `RUN pip3 install -r {name}` before `COPY . .`, then rebuild the image"),
+        None => format!(
+            "{} has no RUN that installs {name}, and the start command does not either",
+            image.display
+        ),
     };
     Some(
         Finding::new(
@@ -224,8 +261,36 @@ fn no_requirements(ctx: &Ctx, image: &Image) -> Option<Finding> {
             format!("the backend Dockerfile never installs {name}"),
         )
         .at(image.display.clone(), pip.map(|r| r.line))
-        .evidence(evidence)
-        .fix(fix),
+        .evidence(evidence),
+    )
+}
+
+/// `ENV KEY = value`: the legacy `ENV KEY value` form, whose value is then
+/// `= value`. One finding for the Dockerfile, naming every such line.
+fn env_spaced(image: &Image) -> Option<Finding> {
+    let spaced: Vec<_> = image
+        .instructions
+        .iter()
+        .filter(|i| i.keyword == "ENV")
+        .filter_map(|i| {
+            let (key, rest) = i.args.trim().split_once(char::is_whitespace)?;
+            let rest = rest.trim_start();
+            (!key.contains('=') && rest.starts_with('=')).then_some((i, key, rest))
+        })
+        .collect();
+    let (first, key, rest) = spaced.first()?;
+    let title = match spaced.len() {
+        1 => format!("`ENV {key} {rest}` sets {key} to `{rest}`"),
+        n => format!("{n} ENV lines with spaces around `=` set values that start with `=`"),
+    };
+    let evidence: Vec<String> = spaced
+        .iter()
+        .map(|(i, k, r)| format!("{}:{}: ENV {k} {r}", image.display, i.line))
+        .collect();
+    Some(
+        Finding::new("dockerfile-env-spaced", title)
+            .at(image.display.clone(), Some(first.line))
+            .evidence(evidence.join("; ")),
     )
 }
 

@@ -203,3 +203,83 @@ fn the_escape_directive_changes_the_continuation_character() {
     // is a line of its own, not part of a RUN.
     only(&tp, "dockerfile-no-requirements");
 }
+
+#[test]
+fn every_real_way_of_installing_counts() {
+    for run in [
+        "RUN uv pip sync requirements.txt\n",
+        "RUN pip install pipenv && pipenv install --system --deploy\n",
+        "RUN pip3 install --no-cache-dir $(grep -v '^#' requirements.txt)\n",
+        "RUN python -m pip install --user -r requirements.txt\n",
+    ] {
+        assert_eq!(
+            ids(&dockerfile(|t| replace(t, INSTALL, run))),
+            Vec::<&str>::new(),
+            "{run}"
+        );
+    }
+}
+
+#[test]
+fn a_wheel_stage_counts() {
+    let df = "FROM python:3.10-slim AS wheels\nWORKDIR /w\nCOPY requirements.txt .\nRUN pip wheel --wheel-dir /wheels -r requirements.txt\n\nFROM python:3.10-slim\nCOPY --from=wheels /wheels /wheels\nRUN pip install --no-index /wheels/*\nWORKDIR /backend-flask\nCOPY . .\nCMD [\"python3\", \"-m\", \"flask\", \"run\", \"--host=0.0.0.0\"]\n";
+    assert_eq!(ids(&dockerfile(|_| df.to_string())), Vec::<&str>::new());
+    // Wheels built but never installed: still nothing in the final image.
+    let built_only = df.replace("RUN pip install --no-index /wheels/*\n", "");
+    only(&dockerfile(|_| built_only), "dockerfile-no-requirements");
+}
+
+#[test]
+fn a_start_script_or_the_compose_command_that_installs_counts() {
+    let tp = dockerfile(|t| replace(&replace(t, INSTALL, ""), CMD, "CMD [\"./start.sh\"]"));
+    std::fs::write(
+        tp.dir.path().join("backend-flask/start.sh"),
+        "#!/bin/sh\nset -e\npip3 install -r requirements.txt\nexec python3 -m flask run --host=0.0.0.0 --port=4567\n",
+    )
+    .unwrap();
+    assert_eq!(ids(&rediscover(tp)), Vec::<&str>::new());
+    // A start script that only starts the app does not.
+    let tp = dockerfile(|t| replace(&replace(t, INSTALL, ""), CMD, "CMD [\"./start.sh\"]"));
+    std::fs::write(
+        tp.dir.path().join("backend-flask/start.sh"),
+        "#!/bin/sh\nexec python3 -m flask run --host=0.0.0.0 --port=4567\n",
+    )
+    .unwrap();
+    only(&rediscover(tp), "dockerfile-no-requirements");
+    // compose `command: sh -c "pip install -r requirements.txt && flask run"`.
+    let tp = dockerfile(|t| replace(t, INSTALL, ""));
+    let compose = replace(
+        COMPOSE_OK,
+        "    ports:",
+        "    command: sh -c \"pip3 install -r requirements.txt && python3 -m flask run --host=0.0.0.0\"\n    ports:",
+    );
+    std::fs::write(tp.dir.path().join(COMPOSE), compose).unwrap();
+    assert_eq!(ids(&rediscover(tp)), Vec::<&str>::new());
+}
+
+#[test]
+fn env_with_spaces_around_the_equals_sign() {
+    let tp = dockerfile(|t| {
+        replace(
+            t,
+            "COPY . .\n",
+            "COPY . .\nENV FLASK_ENV = development\nENV PYTHONUNBUFFERED=1\n",
+        )
+    });
+    let f = only(&tp, "dockerfile-env-spaced");
+    assert_at(&f, DOCKERFILE, Some(6));
+    assert_eq!(
+        f.title,
+        "`ENV FLASK_ENV = development` sets FLASK_ENV to `= development`"
+    );
+    assert_eq!(f.severity, crate::doctor::Severity::Warning);
+    // `KEY=value`, `KEY="a b"` and the legacy `KEY value` form are right.
+    let tp = dockerfile(|t| {
+        replace(
+            t,
+            "COPY . .\n",
+            "COPY . .\nENV FLASK_ENV=development PORT=\"4567\"\nENV OTEL_SERVICE_NAME backend-flask\nENV GREETING=\"a = b\"\n",
+        )
+    });
+    assert_eq!(ids(&tp), Vec::<&str>::new());
+}

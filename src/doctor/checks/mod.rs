@@ -2,7 +2,9 @@
 //! failures.md. Each check reads the `Ctx` and returns findings.
 
 pub mod code;
+pub mod collector;
 pub mod compose_env;
+pub mod compose_file;
 pub mod deps;
 pub mod layout;
 pub mod network;
@@ -106,6 +108,70 @@ pub const OFFLINE: &[Check] = &[
         ["env-on-wrong-service"]
     ),
     check!(
+        ComposeFile,
+        compose_file::networks,
+        "the networks services join",
+        ["compose-network-undefined"]
+    ),
+    check!(
+        ComposeFile,
+        compose_file::env_bools,
+        "booleans in environment mappings",
+        ["compose-env-bool"]
+    ),
+    check!(
+        ComposeFile,
+        compose_file::bind_mounts,
+        "bind-mounted files",
+        ["bind-mount-missing"]
+    ),
+    check!(
+        ComposeFile,
+        compose_file::healthchecks,
+        "healthchecks",
+        [
+            "healthcheck-tool-missing",
+            "healthcheck-public-url",
+            "healthcheck-host-var",
+        ]
+    ),
+    check!(
+        Collector,
+        collector::config,
+        "the collector config",
+        ["collector-config-missing", "collector-config-invalid"]
+    ),
+    check!(
+        Collector,
+        collector::receivers,
+        "where the collector's OTLP receiver listens",
+        ["collector-receiver-localhost"]
+    ),
+    check!(
+        Collector,
+        collector::image,
+        "the collector image and the components it has",
+        ["collector-image-unpinned", "collector-component-removed"]
+    ),
+    check!(
+        Collector,
+        collector::env,
+        "variables the collector config reads",
+        ["collector-env-unset"]
+    ),
+    check!(
+        Collector,
+        collector::exporters,
+        "the collector's exporters to Honeycomb",
+        ["collector-honeycomb-headers-missing"]
+    ),
+    check!(
+        Collector,
+        collector::usage,
+        "whether anything sends to the collector",
+        ["collector-unused"]
+    ),
+    check!(
         Secrets,
         secrets::hardcoded,
         "secrets written into tracked files",
@@ -157,6 +223,7 @@ pub const OFFLINE: &[Check] = &[
         "the Dockerfile and start command",
         [
             "dockerfile-no-requirements",
+            "dockerfile-env-spaced",
             "instrument-without-distro",
             "flask-reloader-auto-instrumentation",
         ]
