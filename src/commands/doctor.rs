@@ -91,12 +91,15 @@ fn diagnose_workspace(
     logs: Option<&(String, String)>,
 ) -> Run {
     let mut d = Diagnosis::default();
+    // Each compose project's findings, judged apart before being merged.
+    let mut projects: Vec<Vec<Finding>> = Vec::new();
     let mut checked: Vec<String> = Vec::new();
     let mut failed_main = None;
     let mut network_done = false;
     match &ws.main {
         Ok(p) => {
             d = diagnose(p, args, true);
+            projects.push(std::mem::take(&mut d.findings));
             network_done = true;
             checked.push(format!(
                 "`{}` in {}",
@@ -131,7 +134,7 @@ fn diagnose_workspace(
                     d.results = other.results;
                     network_done = true;
                 }
-                d.findings.extend(other.findings);
+                projects.push(other.findings);
                 checked.push(shown);
             }
             Err(e) => {
@@ -144,7 +147,8 @@ fn diagnose_workspace(
     if let Some((text, source)) = logs {
         d.add("logs", Category::Logs, Ok(doctor::logs::scan(text, source)));
     }
-    d.findings = doctor::judge::judge(std::mem::take(&mut d.findings));
+    projects.push(std::mem::take(&mut d.findings));
+    d.findings = doctor::judge::judge_projects(projects);
     let header = match (checked.first(), checked.len()) {
         (None, _) => format!(
             "cruddur-obs doctor: the project in {} could not be read",

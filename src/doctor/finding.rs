@@ -127,6 +127,9 @@ pub struct Finding {
     /// The compose service it concerns, when it concerns one.
     #[serde(skip)]
     pub service: Option<String>,
+    /// What other findings it accounts for, said in its title (judge.rs).
+    #[serde(skip)]
+    pub consequences: Vec<&'static str>,
     /// The catalogue's fix text with its placeholders, while `fix` is
     /// still derived from it (a check's own `.fix(...)` replaces it).
     #[serde(skip)]
@@ -155,6 +158,7 @@ impl Finding {
             scope: Scope::Project,
             about: Vec::new(),
             service: None,
+            consequences: Vec::new(),
             template: Some(e.fix),
             values: Vec::new(),
         }

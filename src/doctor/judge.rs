@@ -203,13 +203,30 @@ pub const IMPLICATIONS: &[Implication] = &[
     ),
 ];
 
-/// The whole judgement, in order: shell findings grouped, consequences
-/// folded, duplicates dropped.
+/// The whole judgement of one compose project: shell findings grouped,
+/// consequences folded, duplicates dropped.
 pub fn judge(findings: Vec<Finding>) -> Vec<Finding> {
-    let grouped = group_shell(findings);
-    let not_set_up = grouped.iter().any(|f| f.id == "telemetry-not-set-up");
-    let folded = fold(grouped, not_set_up);
-    dedupe(folded)
+    judge_projects(vec![findings])
+}
+
+/// Several compose projects (the selected one and the other compose files):
+/// a consequence folds into a root of its own project only (a variable the
+/// shell lacks for one file says nothing of another file that lacks the
+/// setting), then the shell's findings and duplicates are merged across.
+pub fn judge_projects(projects: Vec<Vec<Finding>>) -> Vec<Finding> {
+    let mut all = Vec::new();
+    for findings in projects {
+        let grouped = group_shell(findings);
+        let not_set_up = grouped.iter().any(|f| f.id == "telemetry-not-set-up");
+        all.extend(fold(grouped, not_set_up));
+    }
+    let mut out = dedupe(group_shell(all));
+    for f in &mut out {
+        if !f.consequences.is_empty() {
+            f.title = format!("{}; so {}", f.title, f.consequences.join(", and "));
+        }
+    }
+    out
 }
 
 /// One finding per id for what holds only in this shell, listing every
@@ -230,6 +247,11 @@ pub fn group_shell(findings: Vec<Finding>) -> Vec<Finding> {
                 for name in f.about {
                     if !g.about.contains(&name) {
                         g.about.push(name);
+                    }
+                }
+                for c in f.consequences {
+                    if !g.consequences.contains(&c) {
+                        g.consequences.push(c);
                     }
                 }
                 if let Some(e) = f.evidence {
@@ -278,7 +300,8 @@ fn applies(imp: &Implication, root: &Finding, cons: &Finding) -> bool {
 /// title. With nothing set up, the set-up's symptoms go the same way.
 fn fold(findings: Vec<Finding>, not_set_up: bool) -> Vec<Finding> {
     let mut keep = vec![true; findings.len()];
-    let mut says: Vec<Vec<&'static str>> = vec![Vec::new(); findings.len()];
+    let mut says: Vec<Vec<&'static str>> =
+        findings.iter().map(|f| f.consequences.clone()).collect();
     for (c, cons) in findings.iter().enumerate() {
         if not_set_up && NOT_SET_UP.contains(&cons.id) {
             keep[c] = false;
@@ -303,9 +326,7 @@ fn fold(findings: Vec<Finding>, not_set_up: bool) -> Vec<Finding> {
         .zip(says)
         .filter(|((_, k), _)| *k)
         .map(|((mut f, _), says)| {
-            if !says.is_empty() {
-                f.title = format!("{}; so {}", f.title, says.join(", and "));
-            }
+            f.consequences = says;
             f
         })
         .collect()

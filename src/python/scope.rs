@@ -49,14 +49,40 @@ impl ModuleNames {
 }
 
 pub fn undefined_names(module: &Module) -> Vec<Undefined> {
+    undefined_names_resolving(module, &|_| None)
+}
+
+/// Like `undefined_names`, with `from m import *` of modules whose names
+/// are known (the project's own: `star(m)`) taken into account instead of
+/// making every name unknown. A star import that cannot be resolved, or
+/// that itself re-exports a star, still makes the module unjudgeable.
+pub fn undefined_names_resolving(
+    module: &Module,
+    star: &dyn Fn(&str) -> Option<ModuleNames>,
+) -> Vec<Undefined> {
     let w = Walker::run(module);
-    if w.star || w.dynamic || w.too_deep {
+    if w.dynamic || w.too_deep {
         return Vec::new();
+    }
+    let mut from_stars: BTreeSet<String> = BTreeSet::new();
+    if w.star {
+        for m in &w.stars {
+            match star(m) {
+                Some(names) if !names.star_import && !names.dynamic && !names.getattr => {
+                    match names.all {
+                        Some(all) => from_stars.extend(all),
+                        None => from_stars
+                            .extend(names.names.into_iter().filter(|n| !n.starts_with('_'))),
+                    }
+                }
+                _ => return Vec::new(),
+            }
+        }
     }
     let mut out: Vec<Undefined> = w
         .uses
         .iter()
-        .filter(|u| !w.resolves(u))
+        .filter(|u| !w.resolves(u) && !from_stars.contains(&u.name))
         .map(|u| {
             let line_start = u.byte - u.column_bytes;
             let column = module.source()[line_start..u.byte].chars().count() + 1;
@@ -177,6 +203,8 @@ struct Walker<'m> {
     uses: Vec<Use>,
     functions: Vec<String>,
     star: bool,
+    /// The modules `from m import *` names, as written.
+    stars: Vec<String>,
     dynamic: bool,
     too_deep: bool,
     future_annotations: bool,
@@ -192,6 +220,7 @@ impl<'m> Walker<'m> {
             uses: Vec::new(),
             functions: Vec::new(),
             star: false,
+            stars: Vec::new(),
             dynamic: false,
             too_deep: false,
             future_annotations: false,

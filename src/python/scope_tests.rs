@@ -412,3 +412,34 @@ fn an_undefined_name_is_reported_at_every_use() {
     assert_eq!(at, [(2, 9), (3, 12)]);
     assert!(got.iter().all(|u| u.in_function.as_deref() == Some("f")));
 }
+
+#[test]
+fn a_star_import_of_a_known_module_still_lets_missing_names_show() {
+    let home = module_bindings(&parse(
+        "import os\nclass HomeActivities:\n    pass\n_private = 1\n",
+    ));
+    let app = parse(
+        "from services.home import *\nHomeActivities()\nOTLPSpanExporter()\n_private\nos.getenv('X')\n",
+    );
+    let star = |m: &str| (m == "services.home").then(|| home.clone());
+    let got: Vec<_> = undefined_names_resolving(&app, &star)
+        .into_iter()
+        .map(|u| u.name)
+        .collect();
+    // Without __all__, `*` brings every public name, imported modules too
+    // (`os`), but not `_private`.
+    assert_eq!(got, ["OTLPSpanExporter", "_private"]);
+    // An unknown star module, or one that re-exports a star, judges nothing.
+    assert!(undefined_names_resolving(&app, &|_| None).is_empty());
+    let chained = module_bindings(&parse("from elsewhere import *\n"));
+    assert!(undefined_names_resolving(&app, &|_| Some(chained.clone())).is_empty());
+    // __all__ decides what `*` exports.
+    let with_all = module_bindings(&parse(
+        "__all__ = ['_private']\n_private = 1\nHomeActivities = 2\n",
+    ));
+    let got: Vec<_> = undefined_names_resolving(&app, &|_| Some(with_all.clone()))
+        .into_iter()
+        .map(|u| u.name)
+        .collect();
+    assert_eq!(got, ["HomeActivities", "OTLPSpanExporter", "os"]);
+}

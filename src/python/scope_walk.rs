@@ -249,6 +249,10 @@ impl Walker<'_> {
         }
         if named(node).iter().any(|c| c.kind() == "wildcard_import") {
             self.star = true;
+            if let Some(m) = node.child_by_field_name("module_name") {
+                let m = self.text(m).split_whitespace().collect::<String>();
+                self.stars.push(m);
+            }
         }
     }
 

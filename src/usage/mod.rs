@@ -78,6 +78,9 @@ pub struct Usage {
     pub cloudwatch: Option<Site>,
     /// Rollbar: imported by running code.
     pub rollbar: Option<Site>,
+    /// A module that runs could not be read: what it uses is unknown, so
+    /// every provider's settings count as needed.
+    pub unreadable: Option<Site>,
 }
 
 const XRAY_RECORDER_USE: [&str; 6] = [
@@ -150,7 +153,13 @@ impl Usage {
             )
         });
         let rollbar = import_of("rollbar");
+        let unreadable = code.broken.first().map(|b| Site {
+            file: b.display.clone(),
+            line: b.line,
+            what: format!("{} (so its settings are taken as needed)", b.why),
+        });
         Usage {
+            unreadable,
             otel,
             otel_auto,
             xray,
@@ -162,7 +171,8 @@ impl Usage {
 
     /// Nothing is set up at all.
     pub fn nothing(&self) -> bool {
-        self.otel.is_none()
+        self.unreadable.is_none()
+            && self.otel.is_none()
             && self.xray.is_none()
             && self.xray_disabled.is_none()
             && self.cloudwatch.is_none()
@@ -174,7 +184,7 @@ impl Usage {
     /// Rollbar, AWS_XRAY_* by X-Ray, other AWS_* by X-Ray or CloudWatch.
     pub fn needs(&self, setting: &str) -> Option<&Site> {
         let n = setting.to_ascii_uppercase();
-        if n.starts_with("OTEL_") || n.starts_with("HONEYCOMB") {
+        let known = if n.starts_with("OTEL_") || n.starts_with("HONEYCOMB") {
             self.otel.as_ref()
         } else if n.starts_with("ROLLBAR") {
             self.rollbar.as_ref()
@@ -183,8 +193,9 @@ impl Usage {
         } else if n.starts_with("AWS_") {
             self.xray.as_ref().or(self.cloudwatch.as_ref())
         } else {
-            None
-        }
+            return None;
+        };
+        known.or(self.unreadable.as_ref())
     }
 
     /// Whether the code imports a module (or its submodules).

@@ -40,8 +40,14 @@ fn requirements(ctx: &Ctx) -> (Requirements, Vec<String>) {
 pub fn undefined(ctx: &Ctx) -> Vec<Finding> {
     let (_, declared) = requirements(ctx);
     let mut out = project_names(ctx);
-    for m in &ctx.code().mods {
-        let uses = names::undefined_names(&m.module);
+    let code = ctx.code();
+    for m in &code.mods {
+        // `from services.home import *` of a project module: its names are known.
+        let star = |target: &str| {
+            code.project_module(&m.path, target)
+                .map(|t| crate::python::scope::module_bindings(&t.module))
+        };
+        let uses = crate::python::scope::undefined_names_resolving(&m.module, &star);
         let mut seen: Vec<&str> = Vec::new();
         for u in &uses {
             if seen.contains(&u.name.as_str()) {
@@ -72,6 +78,10 @@ pub fn undefined(ctx: &Ctx) -> Vec<Finding> {
 /// "add `from M import X`" when a library module defines the name,
 /// preferring the packages the requirements declare.
 fn import_hint(name: &str, declared: &[String]) -> String {
+    // The name of a library's top-level module is that module.
+    if let Some(package) = libnames::package_of_module(name).filter(|_| !name.contains('.')) {
+        return format!("import it before use: `import {name}` (package {package})");
+    }
     let modules = libnames::modules_defining(name);
     let best = modules
         .iter()
@@ -131,12 +141,28 @@ fn project_names(ctx: &Ctx) -> Vec<Finding> {
     out
 }
 
+/// One finding per missing name and module, at its first use.
 pub fn library(ctx: &Ctx) -> Vec<Finding> {
     let (reqs, _) = requirements(ctx);
     let mut out = Vec::new();
     for m in &ctx.code().mods {
-        for miss in names::missing_library_names(&m.module, &reqs) {
-            out.push(place(m, word(&miss), miss.line, miss.column));
+        let misses = names::missing_library_names(&m.module, &reqs);
+        let mut seen: Vec<(&str, &str)> = Vec::new();
+        for miss in &misses {
+            let key = (miss.module.as_str(), miss.name.as_str());
+            if seen.contains(&key) {
+                continue;
+            }
+            seen.push(key);
+            let uses = misses
+                .iter()
+                .filter(|o| o.module == miss.module && o.name == miss.name)
+                .count();
+            let mut f = word(miss);
+            if uses > 1 {
+                f.title = format!("{} (used {uses} times)", f.title);
+            }
+            out.push(place(m, f, miss.line, miss.column));
         }
     }
     out
