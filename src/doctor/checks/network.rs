@@ -89,7 +89,19 @@ pub fn run(ctx: &Ctx, remote: &RemoteArgs, timeout: Duration, d: &mut Diagnosis)
             Some(Some(report)) => {
                 let mut found = findings(&report, &d.findings);
                 attach_region_fix(&mut found, ctx);
-                d.add(name, Category::Network, Ok(found));
+                match report.cause.filter(|_| !report.ok && found.is_empty()) {
+                    // The request was never made, or failed for a cause an
+                    // offline check already names: not a pass.
+                    Some("compose-var-unset" | "otel-headers-missing") => {
+                        d.skip(name, Category::Network, "no key in this shell to test")
+                    }
+                    Some(cause) => d.skip(
+                        name,
+                        Category::Network,
+                        format!("stopped by {cause}, reported above"),
+                    ),
+                    None => d.add(name, Category::Network, Ok(found)),
+                }
             }
         }
     }

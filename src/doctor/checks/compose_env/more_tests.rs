@@ -203,3 +203,39 @@ fn otel_variables_on_the_frontend() {
         (Some("docker-compose.yml"), Some(11))
     );
 }
+
+#[test]
+fn a_reference_to_a_services_own_variable_is_empty() {
+    // The key written in the service itself, referenced beside it: compose
+    // reads only the shell and .env for `${}`.
+    let tp = ok_project_with(".env", |_| "OTHER=1\n".into());
+    let text = tp.project.compose.primary().text.replace(
+        HEADERS_LINE,
+        &format!("      HONEYCOMB_API_KEY: \"{KEY}\"\n{HEADERS_LINE}"),
+    );
+    std::fs::write(tp.dir.path().join("docker-compose.yml"), text).unwrap();
+    let tp = super::tests::reread(tp);
+    let found = mine(&tp);
+    let f = found
+        .iter()
+        .find(|f| f.id == "compose-var-self-reference")
+        .unwrap_or_else(|| panic!("{found:#?}"));
+    assert_eq!(f.scope, crate::doctor::Scope::Project);
+    assert!(
+        f.evidence
+            .as_deref()
+            .unwrap()
+            .contains("HONEYCOMB_API_KEY is set at docker-compose.yml:8"),
+        "{f:#?}"
+    );
+    assert!(!found.iter().any(|f| f.id == "compose-var-unset"));
+    // The same lines with the key in .env as well: compose substitutes it.
+    let keyed = ok_project_with(".env", |_| format!("HONEYCOMB_API_KEY={KEY}\n"));
+    let text = keyed.project.compose.primary().text.replace(
+        HEADERS_LINE,
+        &format!("      HONEYCOMB_API_KEY: \"${{HONEYCOMB_API_KEY}}\"\n{HEADERS_LINE}"),
+    );
+    std::fs::write(keyed.dir.path().join("docker-compose.yml"), text).unwrap();
+    let keyed = super::tests::reread(keyed);
+    assert!(!ids(&keyed).contains(&"compose-var-self-reference"));
+}

@@ -107,7 +107,29 @@ fn unset_in<'u>(
                 .gp_env
                 .as_ref()
                 .is_some_and(|g| g.iter().any(|(k, _)| *k == v.name));
-            let f = if let Some((env_file, l)) = env_file_defines(ctx, service, &v.name) {
+            // Written as a service's own variable: compose never reads those
+            // for `${}`, so the reference is empty whatever this shell has.
+            let own = ctx
+                .project
+                .compose
+                .all_services()
+                .into_iter()
+                .find_map(|svc| {
+                    let var = svc.env().iter().find(|e| {
+                        e.name == v.name && e.value.as_deref().is_some_and(|x| !x.is_empty())
+                    })?;
+                    Some((
+                        svc.name().to_string(),
+                        ctx.project.compose.display(var.file),
+                        var.line,
+                    ))
+                });
+            let f = if let Some((owner, at_file, at_line)) = own {
+                let at = at_line.map(|l| format!(":{l}")).unwrap_or_default();
+                Finding::new("compose-var-self-reference", format!("${{{}}} refers to a variable set only in the environment of `{owner}`: compose substitutes an empty string", v.name))
+                    .evidence(format!("{written}; {} is set at {at_file}{at}, which compose does not read for ${{}}", v.name))
+                    .fill("var", v.name.clone())
+            } else if let Some((env_file, l)) = env_file_defines(ctx, service, &v.name) {
                 Finding::new("env-file-not-interpolated", format!("${{{}}} is defined only in {env_file}, which compose does not use for ${{}} substitution", v.name))
                     .evidence(format!("{written}; {} is set at {env_file}:{l}", v.name))
                     .fill("var", v.name.clone())
