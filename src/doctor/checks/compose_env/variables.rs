@@ -115,8 +115,12 @@ fn unset_in<'u>(
                 .all_services()
                 .into_iter()
                 .find_map(|svc| {
+                    // A value, not a reference passed on (`KEY: ${KEY}`).
                     let var = svc.env().iter().find(|e| {
-                        e.name == v.name && e.value.as_deref().is_some_and(|x| !x.is_empty())
+                        e.name == v.name
+                            && e.value
+                                .as_deref()
+                                .is_some_and(|x| !x.is_empty() && !x.contains('$'))
                     })?;
                     Some((
                         svc.name().to_string(),
