@@ -3,6 +3,12 @@
 
   python3 bench/run.py            # everything
   python3 bench/run.py send       # only the send-test-span comparison
+  python3 bench/run.py scale      # doctor and init --dry-run, 200 vs 2,000 services
+
+The scale pair is measured in one run, so the ratio compares like with like.
+Targets: doctor --offline on the week-2 sample <= 3x --version; 2,000
+services <= 12x 200 for doctor and for init --dry-run; a 2,000-service doctor
+under 1 s.
 
 send-test-span is compared on one loopback receiver with (b) a Python script
 that sends one span with opentelemetry-sdk and the OTLP/HTTP exporter, and
@@ -103,14 +109,51 @@ def bench_send():
     shutil.rmtree(d)
 
 
+def big_project(services):
+    """The week-2 sample with `services` extra services in its compose file."""
+    d = tempfile.mkdtemp()
+    shutil.copytree(os.path.join(ROOT, "fixtures", "cruddur-week1"), d, dirs_exist_ok=True)
+    extra = "".join(
+        f"  worker-{i}:\n    image: python:3.10-slim-buster\n    environment:\n"
+        f"      QUEUE: \"q{i}\"\n      REDIS_URL: \"redis://redis:6379/{i % 16}\"\n"
+        f"    volumes:\n      - ./data/{i}:/data\n    depends_on:\n      - db\n"
+        for i in range(services)
+    )
+    path = os.path.join(d, "docker-compose.yml")
+    with open(path) as f:
+        text = f.read()
+    text = text.replace("services:\n", "services:\n" + extra, 1)
+    with open(path, "w") as f:
+        f.write(text)
+    return d
+
+
+def bench_scale():
+    env = {"PATH": os.environ["PATH"], "HOME": "/tmp", "HONEYCOMB_API_KEY": KEY}
+    runs = max(3, RUNS // 4)
+    rows = {}
+    for n in (200, 2000):
+        d = big_project(n)
+        rows[n] = (
+            median_ms([BIN, "doctor", "--offline", "--no-stack", "--dir", d], runs=runs, env=env),
+            median_ms([BIN, "init", "--dry-run", "--no-input", "--dir", d], runs=runs, env=env),
+        )
+        shutil.rmtree(d)
+    for i, what in enumerate(["doctor --offline", "init --dry-run"]):
+        small, big = rows[200][i], rows[2000][i]
+        print(f"{what:17} 200 services: {small:8.1f} ms   2,000: {big:8.1f} ms   ratio {big / small:5.1f}x (target <= 12x)")
+
+
 def bench_offline():
     week1 = os.path.join(ROOT, "fixtures", "cruddur-week1")
     week2 = os.path.join(ROOT, "fixtures", "cruddur-week2")
     env = {"PATH": os.environ["PATH"], "HOME": "/tmp"}
-    print(f"--version:                         {median_ms([BIN, '--version'], env=env):8.1f} ms")
+    version = median_ms([BIN, '--version'], env=env)
+    print(f"--version:                         {version:8.1f} ms")
     print(f"init --dry-run (week-1 fixture):   {median_ms([BIN, 'init', '--dry-run', '--dir', week1], env=env):8.1f} ms")
     if os.path.isdir(week2):
-        print(f"doctor --offline (week-2 fixture): {median_ms([BIN, 'doctor', '--offline', '--dir', week2], env=env):8.1f} ms")
+        doctor = median_ms([BIN, 'doctor', '--offline', '--no-stack', '--dir', week2], env=env)
+        print(f"doctor --offline (week-2 fixture): {doctor:8.1f} ms   = {doctor / version:.1f}x --version (target <= 3x)")
         # A black hole on loopback: accepts connections and never answers.
         hole = socket.socket()
         hole.bind(("127.0.0.1", 0))
@@ -132,8 +175,10 @@ def bench_offline():
 if __name__ == "__main__":
     subprocess.run(["cargo", "build", "--release", "--quiet"], cwd=ROOT, check=True)
     print(f"median of {RUNS} runs, release build\n")
-    which = sys.argv[1:] or ["offline", "send"]
+    which = sys.argv[1:] or ["offline", "scale", "send"]
     if "offline" in which:
         bench_offline()
+    if "scale" in which:
+        bench_scale()
     if "send" in which:
         bench_send()

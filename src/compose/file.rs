@@ -137,9 +137,12 @@ impl ComposeFile {
 
     /// A service exactly as this one file writes it.
     pub fn service(&self, name: &str) -> Option<FileService<'_>> {
-        self.services()
-            .find(|(k, _)| k.as_str() == Some(name))
-            .map(|(_, v)| FileService {
+        // A hashed lookup: asked once per service, a scan would be quadratic.
+        self.value
+            .get("services")?
+            .as_mapping()?
+            .get(name)
+            .map(|v| FileService {
                 name: name.to_string(),
                 value: v,
                 file: self,

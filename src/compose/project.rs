@@ -9,6 +9,7 @@ use super::merge::{merge_top, ServiceDef};
 use super::scalar_text;
 use super::select::same_file;
 pub use super::select::{default_file, override_of, select, variants, Select, Selection};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use yaml_serde::{Mapping, Value};
 
@@ -33,6 +34,8 @@ pub struct ComposeProject {
     pub roles: Vec<Role>,
     pub selection: Selection,
     services: Vec<ServiceDef>,
+    /// Service name → index in `services`.
+    index: HashMap<String, usize>,
     /// Merged top-level sections other than `services` (networks, volumes, …).
     pub top: Mapping,
 }
@@ -74,6 +77,7 @@ impl ComposeProject {
             roles: Vec::new(),
             selection,
             services: Vec::new(),
+            index: HashMap::new(),
             top: Mapping::new(),
         };
         for (i, path) in files.iter().enumerate() {
@@ -260,9 +264,12 @@ impl ComposeProject {
     /// then follows its `include:`.
     fn absorb(&mut self, idx: usize, defs: Vec<ServiceDef>) -> Result<(), ComposeError> {
         for def in defs {
-            match self.services.iter_mut().find(|s| s.name == def.name) {
-                Some(base) => base.merge(def),
-                None => self.services.push(def),
+            match self.index.get(&def.name) {
+                Some(&i) => self.services[i].merge(def),
+                None => {
+                    self.index.insert(def.name.clone(), self.services.len());
+                    self.services.push(def);
+                }
             }
         }
         if let Some(top) = self.files[idx].value.as_mapping().cloned() {
@@ -299,10 +306,7 @@ impl ComposeProject {
                 })?;
                 let inc_idx = self.push(file, Role::Include);
                 let defs = self.file_services(inc_idx, &mut Vec::new())?;
-                if let Some(clash) = defs
-                    .iter()
-                    .find(|d| self.services.iter().any(|s| s.name == d.name))
-                {
+                if let Some(clash) = defs.iter().find(|d| self.index.contains_key(&d.name)) {
                     return Err(invalid(
                         &self.files[idx].path,
                         format!(
@@ -332,10 +336,8 @@ impl ComposeProject {
     }
 
     pub fn service(&self, name: &str) -> Option<Service<'_>> {
-        self.services
-            .iter()
-            .find(|s| s.name == name)
-            .map(|def| Service { def, project: self })
+        let def = &self.services[*self.index.get(name)?];
+        Some(Service { def, project: self })
     }
 
     pub fn all_services(&self) -> Vec<Service<'_>> {

@@ -14,6 +14,16 @@ pub struct Module {
     lines: Vec<usize>,
     /// Imports, calls and decorators, collected in one walk on first use.
     facts: std::sync::OnceLock<Facts>,
+    /// What other analyses (scopes, library names) learn from a whole-tree
+    /// walk, kept so each kind of walk runs once per module and run.
+    pub(crate) memo: Memo,
+}
+
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Memo {
+    pub(crate) bindings: std::sync::OnceLock<super::scope::ModuleNames>,
+    pub(crate) scope: std::sync::OnceLock<super::scope::Walked>,
+    pub(crate) names: std::sync::OnceLock<super::names::facts::Facts>,
 }
 
 #[derive(Debug, Clone, Default)]
@@ -148,6 +158,7 @@ impl Module {
             tree,
             lines,
             facts: std::sync::OnceLock::new(),
+            memo: Memo::default(),
         };
         match module.first_error() {
             Some(err) => Err(err),
@@ -491,6 +502,12 @@ impl Module {
         let column = |n: Node| self.position(n.start_byte()).1;
         walk(self.tree.root_node(), |n| {
             if found.is_some() {
+                return false;
+            }
+            // Blocks live in statements, never in expressions: skip those.
+            if n.kind().ends_with("expression")
+                || matches!(n.kind(), "call" | "string" | "assignment" | "comment")
+            {
                 return false;
             }
             if matches!(n.kind(), "module" | "block") {

@@ -23,10 +23,46 @@ pub struct Package {
     modules: HashMap<&'static str, ModuleEntry>,
 }
 
+/// One module: the versions that ship it (read when the table loads) and
+/// its names, read from the table's text the first time it is asked about:
+/// a run asks about a handful of the table's modules.
 struct ModuleEntry {
     present: Bits,
+    /// The lines after `@module`, up to the next module.
+    body: &'static str,
+    /// The package's versions bitset (every version).
+    all: Bits,
+    names: OnceLock<Names>,
+}
+
+#[derive(Default)]
+struct Names {
     dynamic: Bits,
     names: HashMap<&'static str, Bits>,
+}
+
+impl ModuleEntry {
+    fn read(&self) -> &Names {
+        self.names.get_or_init(|| {
+            let mut out = Names::default();
+            for line in self
+                .body
+                .lines()
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            {
+                let (head, rest) = line.split_once(' ').unwrap_or((line, ""));
+                let rest = (!rest.is_empty()).then_some(rest);
+                // The generator's --check test keeps the table well formed.
+                if head == "@dynamic" {
+                    out.dynamic = bits(rest, self.all).unwrap_or(0);
+                } else {
+                    out.names
+                        .insert(head, bits(rest, self.present).unwrap_or(0));
+                }
+            }
+            out
+        })
+    }
 }
 
 pub struct Table {
@@ -41,6 +77,14 @@ pub struct Table {
 pub fn table() -> &'static Table {
     static TABLE: OnceLock<Table> = OnceLock::new();
     TABLE.get_or_init(|| parse(DATA).expect("library_names.txt is well formed"))
+}
+
+fn all_bits(versions: usize) -> Bits {
+    if versions >= 128 {
+        Bits::MAX
+    } else {
+        (1 << versions) - 1
+    }
 }
 
 fn bits(ranges: Option<&str>, all: Bits) -> Result<Bits, String> {
@@ -63,24 +107,43 @@ fn bits(ranges: Option<&str>, all: Bits) -> Result<Bits, String> {
 
 fn parse(data: &'static str) -> Result<Table, String> {
     let mut packages: Vec<Package> = Vec::new();
-    let mut module: Option<&'static str> = None;
-    for (n, line) in data.lines().enumerate() {
+    // (package, module name, header bits, body start) of the module being read.
+    let mut open: Option<(usize, &'static str, Bits, usize)> = None;
+    let mut at = 0;
+    let close = |packages: &mut Vec<Package>,
+                 open: Option<(usize, &'static str, Bits, usize)>,
+                 end: usize| {
+        if let Some((p, name, present, start)) = open {
+            let all = all_bits(packages[p].versions.len());
+            packages[p].modules.insert(
+                name,
+                ModuleEntry {
+                    present,
+                    body: &data[start..end],
+                    all,
+                    names: OnceLock::new(),
+                },
+            );
+        }
+    };
+    for (n, raw) in data.split_inclusive('\n').enumerate() {
+        let start = at;
+        at += raw.len();
+        let line = raw.trim_end_matches(['\n', '\r']);
         let err = |m: &str| format!("line {}: {m}", n + 1);
-        if line.is_empty() || line.starts_with('#') {
+        if !line.starts_with('@') || line.starts_with("@dynamic") {
             continue;
         }
+        close(&mut packages, open.take(), start);
         let (head, rest) = line.split_once(' ').unwrap_or((line, ""));
         let rest = (!rest.is_empty()).then_some(rest);
         match head {
-            "@package" => {
-                packages.push(Package {
-                    name: rest.ok_or_else(|| err("package without a name"))?,
-                    versions: Vec::new(),
-                    parsed: Vec::new(),
-                    modules: HashMap::new(),
-                });
-                module = None;
-            }
+            "@package" => packages.push(Package {
+                name: rest.ok_or_else(|| err("package without a name"))?,
+                versions: Vec::new(),
+                parsed: Vec::new(),
+                modules: HashMap::new(),
+            }),
             "@versions" => {
                 let p = packages
                     .last_mut()
@@ -95,45 +158,20 @@ fn parse(data: &'static str) -> Result<Table, String> {
                     .map(|v| Version::parse(v).ok_or_else(|| err("bad version")))
                     .collect::<Result<_, _>>()?;
             }
-            _ => {
+            "@module" => {
                 let p = packages
-                    .last_mut()
-                    .ok_or_else(|| err("entry before package"))?;
-                let all: Bits = if p.versions.len() == 128 {
-                    Bits::MAX
-                } else {
-                    (1 << p.versions.len()) - 1
-                };
-                match head {
-                    "@module" => {
-                        let name = line[8..].split(' ').next().unwrap_or_default();
-                        let present = bits(rest.and_then(|r| r.split_once(' ')).map(|r| r.1), all)?;
-                        p.modules.insert(
-                            name,
-                            ModuleEntry {
-                                present,
-                                dynamic: 0,
-                                names: HashMap::new(),
-                            },
-                        );
-                        module = Some(name);
-                    }
-                    "@dynamic" => {
-                        let m = module.and_then(|m| p.modules.get_mut(m));
-                        m.ok_or_else(|| err("dynamic outside a module"))?.dynamic =
-                            bits(rest, all).map_err(|e| err(&e))?;
-                    }
-                    name => {
-                        let m = module.and_then(|m| p.modules.get_mut(m));
-                        let m = m.ok_or_else(|| err("name outside a module"))?;
-                        let present = m.present;
-                        m.names
-                            .insert(name, bits(rest, present).map_err(|e| err(&e))?);
-                    }
-                }
+                    .len()
+                    .checked_sub(1)
+                    .ok_or_else(|| err("module before package"))?;
+                let mut parts = rest.unwrap_or_default().splitn(2, ' ');
+                let name = parts.next().unwrap_or_default();
+                let present = bits(parts.next(), all_bits(packages[p].versions.len()))?;
+                open = Some((p, name, present, at));
             }
+            _ => return Err(err("unknown directive")),
         }
     }
+    close(&mut packages, open.take(), data.len());
     let mut owner = HashMap::new();
     let mut namespaces = HashSet::new();
     for (i, p) in packages.iter().enumerate() {
@@ -355,7 +393,13 @@ pub fn modules_defining(name: &str) -> Vec<(&'static str, &'static str)> {
         let newest: Bits = 1 << (p.versions.len() - 1);
         for (module, entry) in &p.modules {
             let public = !module.split('.').any(|part| part.starts_with('_'));
-            if public && entry.names.get(name).is_some_and(|b| b & newest != 0) {
+            if public
+                && entry
+                    .read()
+                    .names
+                    .get(name)
+                    .is_some_and(|b| b & newest != 0)
+            {
                 out.push((module, p.name));
             }
         }
@@ -392,10 +436,10 @@ pub fn check_name(module: &str, name: &str, selected: &VersionSel) -> NameCheck 
     if entry.present & bit == 0 {
         return NameCheck::UnknownModule;
     }
-    if entry.dynamic & bit != 0 {
+    if entry.read().dynamic & bit != 0 {
         return NameCheck::Dynamic;
     }
-    if entry.names.get(name).is_some_and(|b| b & bit != 0) {
+    if entry.read().names.get(name).is_some_and(|b| b & bit != 0) {
         return NameCheck::Present;
     }
     let sub = format!("{module}.{name}");
@@ -407,8 +451,9 @@ pub fn check_name(module: &str, name: &str, selected: &VersionSel) -> NameCheck 
     let p = table()
         .package(&selected.package)
         .expect("selected package is known");
-    let with_it = entry.names.get(name).copied().unwrap_or(0);
+    let with_it = entry.read().names.get(name).copied().unwrap_or(0);
     let candidates = entry
+        .read()
         .names
         .iter()
         .filter(|(_, b)| *b & bit != 0)

@@ -313,3 +313,30 @@ fn suggestions_are_near_names_only() {
     );
     assert_eq!(levenshtein("kitten", "sitting"), 3);
 }
+
+#[test]
+fn every_module_body_of_the_table_is_well_formed() {
+    // Names are read lazily; here every module is read, strictly.
+    let t = table();
+    let mut modules = 0;
+    for p in t.packages() {
+        for entry in p.modules.values() {
+            modules += 1;
+            for line in entry
+                .body
+                .lines()
+                .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            {
+                let (head, rest) = line.split_once(' ').unwrap_or((line, ""));
+                let rest = (!rest.is_empty()).then_some(rest);
+                let within = if head == "@dynamic" {
+                    entry.all
+                } else {
+                    entry.present
+                };
+                assert!(bits(rest, within).is_ok(), "{}: {line}", p.name);
+            }
+        }
+    }
+    assert!(modules > 100, "{modules}");
+}

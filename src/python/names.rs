@@ -85,13 +85,19 @@ pub struct MissingProjectName {
 }
 
 #[path = "names_facts.rs"]
-mod facts;
+pub(crate) mod facts;
 
 use facts::Facts;
 
 /// Library names used in `module` that the selected versions lack.
+/// Runs the whole-tree reading of the module now (on a parse thread), so
+/// the checks only look it up.
+pub fn warm(module: &Module) {
+    Facts::of(module);
+}
+
 pub fn missing_library_names(module: &Module, reqs: &Requirements) -> Vec<MissingName> {
-    let facts = Facts::read(module);
+    let facts = Facts::of(module);
     let mut out = Vec::new();
     let mut report = |name: &str, in_module: &str, at: (usize, usize), access| {
         let Some(package) = libnames::package_of_module(in_module) else {
@@ -217,9 +223,10 @@ pub fn missing_project_names(
     target: &ModuleNames,
     is_submodule: &dyn Fn(&str) -> bool,
 ) -> Vec<MissingProjectName> {
-    Facts::read(module)
+    Facts::of(module)
         .from_imports
-        .into_iter()
+        .iter()
+        .cloned()
         .filter(|i| i.module == target_module && !i.guarded)
         .flat_map(|i| i.names)
         .filter(|n| n.name != "*" && !target.may_define(&n.name) && !is_submodule(&n.name))

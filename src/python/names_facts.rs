@@ -12,6 +12,7 @@ use super::super::libnames::{module_state, ModuleState};
 use super::super::scope;
 
 /// One imported name with its position.
+#[derive(Debug, Clone)]
 pub(super) struct Imported {
     pub(super) name: String,
     pub(super) alias: Option<String>,
@@ -19,6 +20,7 @@ pub(super) struct Imported {
     pub(super) column: usize,
 }
 
+#[derive(Debug, Clone)]
 pub(super) struct FromImport {
     pub(super) module: String,
     /// Where the module path starts.
@@ -27,12 +29,14 @@ pub(super) struct FromImport {
     pub(super) guarded: bool,
 }
 
+#[derive(Debug, Clone)]
 pub(super) struct PlainImport {
     pub(super) path: Imported,
     pub(super) guarded: bool,
 }
 
 /// `module.attr` where `module` is a library module name bound by imports.
+#[derive(Debug, Clone)]
 pub(super) struct AttributeUse {
     pub(super) module: String,
     pub(super) name: String,
@@ -40,8 +44,8 @@ pub(super) struct AttributeUse {
     pub(super) column: usize,
 }
 
-#[derive(Default)]
-pub(super) struct Facts {
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Facts {
     pub(super) from_imports: Vec<FromImport>,
     pub(super) imports: Vec<PlainImport>,
     pub(super) attributes: Vec<AttributeUse>,
@@ -56,7 +60,12 @@ const IMPORT_ERRORS: &[&str] = &[
 const ATTRIBUTE_ERRORS: &[&str] = &["AttributeError", "Exception", "BaseException"];
 
 impl Facts {
-    pub(super) fn read(module: &Module) -> Facts {
+    /// The module's facts, read once per module.
+    pub(super) fn of(module: &Module) -> &Facts {
+        module.memo.names.get_or_init(|| Facts::read(module))
+    }
+
+    fn read(module: &Module) -> Facts {
         let src = module.source();
         let mut facts = Facts::default();
         // Byte ranges whose import/attribute failures are expected: try

@@ -270,7 +270,8 @@ fn xray_watchtower_and_cors_names() {
 fn project_module_imports() {
     let target = scope::module_bindings(&parse(
         "class HomeActivities:\n    pass\n\ndef helper():\n    pass\n",
-    ));
+    ))
+    .clone();
     let src = "from services.home_activities import HomeActivities, HomeActivity, helper, sub\n";
     let got = missing_project_names(&parse(src), "services.home_activities", &target, &|n| {
         n == "sub"
@@ -283,7 +284,7 @@ fn project_module_imports() {
             column: 54
         }]
     );
-    let star = scope::module_bindings(&parse("from .base import *\n"));
+    let star = scope::module_bindings(&parse("from .base import *\n")).clone();
     assert!(
         missing_project_names(&parse(src), "services.home_activities", &star, &|_| false)
             .is_empty()

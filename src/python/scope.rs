@@ -60,7 +60,7 @@ pub fn undefined_names_resolving(
     module: &Module,
     star: &dyn Fn(&str) -> Option<ModuleNames>,
 ) -> Vec<Undefined> {
-    let w = Walker::run(module);
+    let w = walked(module);
     if w.dynamic || w.too_deep {
         return Vec::new();
     }
@@ -69,7 +69,7 @@ pub fn undefined_names_resolving(
         for m in &w.stars {
             match star(m) {
                 Some(names) if !names.star_import && !names.dynamic && !names.getattr => {
-                    match names.all {
+                    match names.all.clone() {
                         Some(all) => from_stars.extend(all),
                         None => from_stars
                             .extend(names.names.into_iter().filter(|n| !n.starts_with('_'))),
@@ -101,20 +101,23 @@ pub fn undefined_names_resolving(
 /// How many times each name is bound anywhere in the module (every scope,
 /// every form: imports, assignments, parameters, targets…). A name bound
 /// once, by an import, means the same module everywhere it is used.
-pub fn binding_counts(module: &Module) -> HashMap<String, usize> {
-    Walker::run(module).counts
+pub fn binding_counts(module: &Module) -> &HashMap<String, usize> {
+    &walked(module).counts
 }
 
-pub fn module_bindings(module: &Module) -> ModuleNames {
-    let w = Walker::run(module);
-    let names: BTreeSet<String> = w.scopes[MODULE].bindings.keys().cloned().collect();
-    ModuleNames {
-        getattr: names.contains("__getattr__"),
-        names,
-        star_import: w.star,
-        all: w.all,
-        dynamic: w.dynamic || w.too_deep,
-    }
+/// What the module binds at its top level (computed once per module).
+pub fn module_bindings(module: &Module) -> &ModuleNames {
+    module.memo.bindings.get_or_init(|| {
+        let w = walked(module);
+        let names: BTreeSet<String> = w.scopes[MODULE].bindings.keys().cloned().collect();
+        ModuleNames {
+            getattr: names.contains("__getattr__"),
+            names,
+            star_import: w.star,
+            all: w.all.clone(),
+            dynamic: w.dynamic || w.too_deep,
+        }
+    })
 }
 
 /// Python 3.11's builtins (plus a few later or platform-specific ones, so
@@ -165,6 +168,7 @@ enum Kind {
     Comprehension,
 }
 
+#[derive(Debug, Clone)]
 struct Scope {
     kind: Kind,
     parent: Option<usize>,
@@ -174,6 +178,7 @@ struct Scope {
     globals: HashSet<String>,
 }
 
+#[derive(Debug, Clone)]
 struct Use {
     name: String,
     scope: usize,
@@ -195,6 +200,64 @@ struct Cx {
     checked: bool,
     function: Option<usize>,
     depth: usize,
+}
+
+/// What one walk of a module learns, kept with the module (analysis::Memo)
+/// so undefined names, top-level bindings and binding counts share it.
+#[derive(Debug, Clone)]
+pub(crate) struct Walked {
+    scopes: Vec<Scope>,
+    uses: Vec<Use>,
+    functions: Vec<String>,
+    star: bool,
+    stars: Vec<String>,
+    dynamic: bool,
+    too_deep: bool,
+    all: Option<Vec<String>>,
+    counts: HashMap<String, usize>,
+}
+
+impl Walked {
+    fn resolves(&self, u: &Use) -> bool {
+        let mut scope = u.scope;
+        if self.scopes[scope].globals.contains(&u.name) {
+            scope = MODULE;
+        }
+        let mut first = true;
+        loop {
+            let s = &self.scopes[scope];
+            // A class body's names are not visible from functions inside it.
+            if first || s.kind != Kind::Class {
+                if let Some(&from) = s.bindings.get(&u.name) {
+                    return !(s.kind == Kind::Module && u.in_order && from > u.byte);
+                }
+            }
+            first = false;
+            match s.parent {
+                Some(p) => scope = p,
+                None => break,
+            }
+        }
+        BUILTINS.contains(&u.name.as_str())
+    }
+}
+
+/// The module's walk, run once.
+fn walked(module: &Module) -> &Walked {
+    module.memo.scope.get_or_init(|| {
+        let w = Walker::run(module);
+        Walked {
+            scopes: w.scopes,
+            uses: w.uses,
+            functions: w.functions,
+            star: w.star,
+            stars: w.stars,
+            dynamic: w.dynamic,
+            too_deep: w.too_deep,
+            all: w.all,
+            counts: w.counts,
+        }
+    })
 }
 
 struct Walker<'m> {
@@ -251,29 +314,6 @@ impl<'m> Walker<'m> {
             globals: HashSet::new(),
         });
         self.scopes.len() - 1
-    }
-
-    fn resolves(&self, u: &Use) -> bool {
-        let mut scope = u.scope;
-        if self.scopes[scope].globals.contains(&u.name) {
-            scope = MODULE;
-        }
-        let mut first = true;
-        loop {
-            let s = &self.scopes[scope];
-            // A class body's names are not visible from functions inside it.
-            if first || s.kind != Kind::Class {
-                if let Some(&from) = s.bindings.get(&u.name) {
-                    return !(s.kind == Kind::Module && u.in_order && from > u.byte);
-                }
-            }
-            first = false;
-            match s.parent {
-                Some(p) => scope = p,
-                None => break,
-            }
-        }
-        BUILTINS.contains(&u.name.as_str())
     }
 
     fn bind(&mut self, name: &str, cx: Cx, at: usize) {

@@ -334,7 +334,7 @@ fn a_name_imported_inside_a_function_is_local_to_it() {
 fn very_deep_syntax_is_left_unjudged() {
     let src = format!("x = {}\nmissing\n", vec!["1"; 2000].join(" + "));
     assert!(undefined(&src).is_empty());
-    assert!(module_bindings(&parse(&src)).dynamic);
+    assert!(module_bindings(&parse(&src)).clone().dynamic);
 }
 
 #[test]
@@ -353,7 +353,8 @@ class Home:
 for i in range(3):
     pass
 ",
-    ));
+    ))
+    .clone();
     let names: Vec<&str> = m.names.iter().map(String::as_str).collect();
     assert_eq!(
         names,
@@ -363,11 +364,12 @@ for i in range(3):
     assert!(!m.star_import && !m.getattr && !m.dynamic);
     assert!(m.may_define("run") && !m.may_define("local") && !m.may_define("attr"));
 
-    let m = module_bindings(&parse("from a import *\n"));
+    let m = module_bindings(&parse("from a import *\n")).clone();
     assert!(m.star_import && m.may_define("anything"));
     let m = module_bindings(&parse(
         "def __getattr__(name):\n    raise AttributeError(name)\n",
-    ));
+    ))
+    .clone();
     assert!(m.getattr && m.may_define("anything"));
 }
 
@@ -417,7 +419,8 @@ fn an_undefined_name_is_reported_at_every_use() {
 fn a_star_import_of_a_known_module_still_lets_missing_names_show() {
     let home = module_bindings(&parse(
         "import os\nclass HomeActivities:\n    pass\n_private = 1\n",
-    ));
+    ))
+    .clone();
     let app = parse(
         "from services.home import *\nHomeActivities()\nOTLPSpanExporter()\n_private\nos.getenv('X')\n",
     );
@@ -431,12 +434,13 @@ fn a_star_import_of_a_known_module_still_lets_missing_names_show() {
     assert_eq!(got, ["OTLPSpanExporter", "_private"]);
     // An unknown star module, or one that re-exports a star, judges nothing.
     assert!(undefined_names_resolving(&app, &|_| None).is_empty());
-    let chained = module_bindings(&parse("from elsewhere import *\n"));
+    let chained = module_bindings(&parse("from elsewhere import *\n")).clone();
     assert!(undefined_names_resolving(&app, &|_| Some(chained.clone())).is_empty());
     // __all__ decides what `*` exports.
     let with_all = module_bindings(&parse(
         "__all__ = ['_private']\n_private = 1\nHomeActivities = 2\n",
-    ));
+    ))
+    .clone();
     let got: Vec<_> = undefined_names_resolving(&app, &|_| Some(with_all.clone()))
         .into_iter()
         .map(|u| u.name)

@@ -5,7 +5,6 @@
 
 use crate::project::Project;
 use crate::python::analysis::{Call, Import, Module};
-use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 
 /// A parsed module of the backend.
@@ -55,71 +54,45 @@ impl Code {
         .flatten()
         .collect();
         code.roots = roots.clone();
-        let mut queue = VecDeque::from([app.path.clone()]);
+        // Breadth first, one level of imports at a time; each level is read,
+        // parsed and walked on every core at once (parsing is most of an
+        // offline doctor's time).
+        let mut level = vec![app.path.clone()];
         let mut seen: Vec<PathBuf> = vec![app.path.clone()];
-        while let Some(path) = queue.pop_front() {
-            let display = project.display(&path);
-            let is_app = path == app.path;
-            let bytes = match std::fs::read(&path) {
-                Ok(b) => b,
-                Err(e) => {
-                    code.broken.push(Broken {
-                        display,
-                        line: None,
-                        column: None,
-                        why: format!("cannot be read: {e}"),
-                        syntax: false,
-                    });
-                    continue;
+        while !level.is_empty() {
+            let mut next = Vec::new();
+            for (path, read) in level.iter().zip(read_all(&level)) {
+                let display = project.display(path);
+                let module = match read {
+                    Ok(m) => m,
+                    Err(mut b) => {
+                        b.display = display;
+                        code.broken.push(b);
+                        continue;
+                    }
+                };
+                for imported in module
+                    .imports()
+                    .iter()
+                    .filter_map(|i| resolve(i, path, &roots))
+                {
+                    if !seen.contains(&imported) {
+                        seen.push(imported.clone());
+                        next.push(imported);
+                    }
                 }
-            };
-            let text = match String::from_utf8(bytes) {
-                Ok(t) => t,
-                Err(e) => {
-                    let at = e.utf8_error().valid_up_to();
-                    let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
-                    code.broken.push(Broken {
-                        display,
-                        line: Some(line),
-                        column: None,
-                        why: "is not UTF-8 text, so Python refuses to import it".into(),
-                        syntax: true,
-                    });
-                    continue;
+                let is_app = *path == app.path;
+                if is_app {
+                    code.app = Some(code.mods.len());
                 }
-            };
-            let module = match Module::parse(&text) {
-                Ok(m) => m,
-                Err(e) => {
-                    code.broken.push(Broken {
-                        display,
-                        line: Some(e.line),
-                        column: Some(e.column),
-                        why: e.message,
-                        syntax: true,
-                    });
-                    continue;
-                }
-            };
-            for imported in module
-                .imports()
-                .iter()
-                .filter_map(|i| resolve(i, &path, &roots))
-            {
-                if !seen.contains(&imported) {
-                    seen.push(imported.clone());
-                    queue.push_back(imported);
-                }
+                code.mods.push(PyModule {
+                    path: path.clone(),
+                    display,
+                    module,
+                    is_app,
+                });
             }
-            if is_app {
-                code.app = Some(code.mods.len());
-            }
-            code.mods.push(PyModule {
-                path,
-                display,
-                module,
-                is_app,
-            });
+            level = next;
         }
         code
     }
@@ -413,4 +386,66 @@ mod tests {
         assert!(within("rollbar", "rollbar"));
         assert!(!within("rollbarx", "rollbar"));
     }
+}
+
+/// Reads and parses `paths` on up to four threads, in order, and runs each
+/// module's whole-tree analyses while it is on its thread (they are kept in
+/// the module, so the checks later only look them up).
+fn read_all(paths: &[PathBuf]) -> Vec<Result<Module, Broken>> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4)
+        .min(paths.len());
+    if threads <= 1 {
+        return paths.iter().map(|p| read_one(p)).collect();
+    }
+    let mut out: Vec<Option<Result<Module, Broken>>> = (0..paths.len()).map(|_| None).collect();
+    std::thread::scope(|s| {
+        let workers: Vec<_> = (0..threads)
+            .map(|t| {
+                s.spawn(move || {
+                    (t..paths.len())
+                        .step_by(threads)
+                        .map(|i| (i, read_one(&paths[i])))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for w in workers {
+            for (i, r) in w.join().expect("a parse thread panicked") {
+                out[i] = Some(r);
+            }
+        }
+    });
+    out.into_iter()
+        .map(|r| r.expect("every path read"))
+        .collect()
+}
+
+fn read_one(path: &Path) -> Result<Module, Broken> {
+    let broken = |line, column, why: String, syntax| Broken {
+        display: String::new(),
+        line,
+        column,
+        why,
+        syntax,
+    };
+    let bytes = std::fs::read(path)
+        .map_err(|e| broken(None, None, format!("cannot be read: {e}"), false))?;
+    let text = String::from_utf8(bytes).map_err(|e| {
+        let at = e.utf8_error().valid_up_to();
+        let line = e.as_bytes()[..at].iter().filter(|&&b| b == b'\n').count() + 1;
+        broken(
+            Some(line),
+            None,
+            "is not UTF-8 text, so Python refuses to import it".into(),
+            true,
+        )
+    })?;
+    let module =
+        Module::parse(&text).map_err(|e| broken(Some(e.line), Some(e.column), e.message, true))?;
+    module.calls();
+    crate::python::scope::module_bindings(&module);
+    crate::python::names::warm(&module);
+    Ok(module)
 }

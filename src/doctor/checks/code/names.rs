@@ -45,7 +45,7 @@ pub fn undefined(ctx: &Ctx) -> Vec<Finding> {
         // `from services.home import *` of a project module: its names are known.
         let star = |target: &str| {
             code.project_module(&m.path, target)
-                .map(|t| crate::python::scope::module_bindings(&t.module))
+                .map(|t| crate::python::scope::module_bindings(&t.module).clone())
         };
         let uses = crate::python::scope::undefined_names_resolving(&m.module, &star);
         let mut seen: Vec<&str> = Vec::new();

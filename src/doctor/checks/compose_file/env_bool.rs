@@ -11,7 +11,6 @@
 //! then passed through from the shell running compose).
 
 use super::listed;
-use crate::compose::positions::LineIndex;
 use crate::compose::{scalar_text, ComposeFile};
 use crate::doctor::{Ctx, Finding, Fix};
 use crate::edit::Plan;
@@ -19,7 +18,7 @@ use crate::project::Project;
 use anyhow::{anyhow, bail, Result};
 use std::path::Path;
 use std::str::FromStr;
-use yaml_edit::{Document, Mapping, ScalarValue};
+use yaml_edit::{Document, ScalarValue};
 
 /// PyYAML's booleans (its resolver has no `y`/`n`): what compose v1 rejects.
 const YAML11_BOOLS: [&str; 18] = [
@@ -34,25 +33,20 @@ struct Bool {
     line: usize,
 }
 
-/// The environment mapping of `service` in a parsed file, if it is one.
-fn env_mapping(doc: &Document, service: &str) -> Option<Mapping> {
-    doc.as_mapping()?
-        .get_mapping("services")?
-        .get_mapping(service)?
-        .get_mapping("environment")
-}
-
-fn bools_in(env: &Mapping, lines: &LineIndex) -> Vec<Bool> {
-    env.entries()
+/// The unquoted booleans of `service`'s environment mapping, as the file's
+/// positions (read once, with each value as written) have them.
+fn bools_in(file: &ComposeFile, service: &str) -> Vec<Bool> {
+    let Some(pos) = file.positions.service(service) else {
+        return Vec::new();
+    };
+    pos.env
+        .iter()
         .filter_map(|e| {
-            let key = e.key_node()?;
-            let value = e.value_node()?;
-            let scalar = value.as_scalar()?;
-            let raw = scalar.value();
-            (!scalar.is_quoted() && YAML11_BOOLS.contains(&raw.trim())).then(|| Bool {
-                name: crate::compose::edit::node_text(&key),
-                raw: raw.trim().to_string(),
-                line: lines.line(key.byte_range().start as usize),
+            let raw = e.raw.as_deref()?.trim();
+            YAML11_BOOLS.contains(&raw).then(|| Bool {
+                name: e.name.clone(),
+                raw: raw.to_string(),
+                line: e.line,
             })
         })
         .collect()
@@ -62,16 +56,9 @@ pub fn env_bools(ctx: &Ctx) -> Vec<Finding> {
     let compose = &ctx.project.compose;
     let mut out = Vec::new();
     for (idx, file) in compose.files.iter().enumerate() {
-        let Ok(doc) = Document::from_str(&file.text) else {
-            continue;
-        };
-        let lines = LineIndex::new(&file.text);
         let shown = compose.display(idx);
         for service in file.service_names() {
-            let Some(env) = env_mapping(&doc, &service) else {
-                continue;
-            };
-            let found = bools_in(&env, &lines);
+            let found = bools_in(file, &service);
             let Some(first) = found.first() else {
                 continue;
             };
@@ -146,16 +133,20 @@ pub fn quote_env_value(
     service: &str,
     name: &str,
 ) -> Result<Option<String>> {
-    let doc =
-        Document::from_str(text).map_err(|e| anyhow!("{}: cannot edit: {e}", path.display()))?;
-    let Some(env) = env_mapping(&doc, service) else {
-        return Ok(None);
-    };
-    let lines = LineIndex::new(text);
-    if !bools_in(&env, &lines).iter().any(|b| b.name == name) {
+    let before = ComposeFile::parse(path, text.to_string())?;
+    if !bools_in(&before, service).iter().any(|b| b.name == name) {
         return Ok(None);
     }
-    let before = ComposeFile::parse(path, text.to_string())?;
+    let doc =
+        Document::from_str(text).map_err(|e| anyhow!("{}: cannot edit: {e}", path.display()))?;
+    let Some(env) = doc
+        .as_mapping()
+        .and_then(|m| m.get_mapping("services"))
+        .and_then(|s| s.get_mapping(service))
+        .and_then(|s| s.get_mapping("environment"))
+    else {
+        return Ok(None);
+    };
     let old = before
         .value
         .get("services")
