@@ -221,27 +221,22 @@ fn finish(args: &DoctorArgs, d: &Diagnosis, header: &str, secrets: &[&str]) -> R
 }
 
 fn discovery_finding(e: &DiscoverError, dir: &std::path::Path) -> Finding {
-    let file = e
-        .path
-        .as_ref()
-        .map(|p| p.strip_prefix(dir).unwrap_or(p).display().to_string())
-        .unwrap_or_else(|| ".".into());
-    let fix = match e.id {
-        "compose-missing" => {
-            "run doctor in the project root (where docker-compose.yml is), or pass --dir/--file"
+    let shown = |p: &std::path::Path| p.strip_prefix(dir).unwrap_or(p).display().to_string();
+    let file = e.path.as_deref().map(shown).unwrap_or_else(|| ".".into());
+    let mut title = e.detail.clone().unwrap_or_else(|| e.message.clone());
+    // The message ends with what to do for the other commands; here the
+    // catalogue's fix text says it, filled with the first variant.
+    if let Some(cut) = title.find("; select one with") {
+        title.truncate(cut);
+    }
+    let f = Finding::new(e.id, title).at(file, e.line).column(e.column);
+    match e.variants.first() {
+        Some(v) if e.id == "compose-no-default" => {
+            let v = shown(v);
+            f.fill("command", format!("docker compose -f {v} up"))
+                .fill("file", v)
         }
-        "compose-invalid" if e.line.is_some() => "fix the YAML at that line and column (`docker compose config` shows the same error)",
-        "compose-invalid" => "give the file a `services:` mapping with the backend in it, or point --file at the compose file that has one",
-        _ => "pass --service NAME, or give the Flask service a build context holding app.py",
-    };
-    let f = Finding::new(e.id, e.detail.clone().unwrap_or_else(|| e.message.clone()))
-        .at(file, e.line)
-        .column(e.column);
-    // The catalogue's text fits the cases it names; these say what to do here.
-    if e.id == "compose-no-default" {
-        f
-    } else {
-        f.fix(fix)
+        _ => f,
     }
 }
 

@@ -103,6 +103,22 @@ pub enum Fix {
     },
 }
 
+/// One problem found. Its fix text is the catalogue's for its id, filled
+/// through [`Finding::fill`]; nothing else can set it, so an id reads the same
+/// from every check, `--logs`, the network and the stack:
+///
+/// ```
+/// let f = cruddur_obs::doctor::Finding::new("compose-var-unset", "t").fill("var", "A");
+/// assert!(f.fix().starts_with("Set `A` where compose reads"));
+/// ```
+/// ```compile_fail,E0616
+/// let mut f = cruddur_obs::doctor::Finding::new("compose-var-unset", "t");
+/// f.fix = "a remedy of the check's own".into();
+/// ```
+/// ```compile_fail,E0061
+/// let f = cruddur_obs::doctor::Finding::new("compose-var-unset", "t")
+///     .fix("a remedy of the check's own");
+/// ```
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
     pub id: &'static str,
@@ -113,7 +129,9 @@ pub struct Finding {
     pub line: Option<usize>,
     pub column: Option<usize>,
     pub evidence: Option<String>,
-    pub fix: String,
+    /// The catalogue's fix text for `id`, its placeholders filled with
+    /// `values`: private, so no check can say an id's remedy its own way.
+    fix: String,
     pub fixable: bool,
     #[serde(skip)]
     pub edits: Vec<Fix>,
@@ -130,10 +148,10 @@ pub struct Finding {
     /// What other findings it accounts for, said in its title (judge.rs).
     #[serde(skip)]
     pub consequences: Vec<&'static str>,
-    /// The catalogue's fix text with its placeholders, while `fix` is
-    /// still derived from it (a check's own `.fix(...)` replaces it).
+    /// The catalogue's fix text with its placeholders.
     #[serde(skip)]
-    template: Option<&'static str>,
+    template: &'static str,
+    /// What the check filled in, in the order given.
     #[serde(skip)]
     values: Vec<(&'static str, String)>,
 }
@@ -159,23 +177,43 @@ impl Finding {
             about: Vec::new(),
             service: None,
             consequences: Vec::new(),
-            template: Some(e.fix),
+            template: e.fix,
             values: Vec::new(),
         }
     }
 
     /// Gives a placeholder of the catalogue's fix text its value (`service`,
-    /// `file`, `var`, `package`, `requirements`: see catalogue::placeholders);
-    /// one not given reads as a generic phrase.
+    /// `file`, `var`, `package`, `requirements`, `value`, `command`: see
+    /// catalogue::placeholders); one not given reads as a generic phrase.
+    /// This is the only way a check shapes the fix text.
     pub fn fill(mut self, name: &'static str, value: impl Into<String>) -> Finding {
+        self.fill_in(name, value);
+        self
+    }
+
+    /// [`Finding::fill`] on a finding held by reference (the judgement
+    /// refills the variables of a grouped finding).
+    pub fn fill_in(&mut self, name: &'static str, value: impl Into<String>) {
+        debug_assert!(
+            catalogue::placeholders::NAMES
+                .iter()
+                .any(|p| p.name == name),
+            "unknown placeholder {name}"
+        );
         self.values.retain(|(n, _)| *n != name);
         self.values.push((name, value.into()));
-        if let Some(template) = self.template {
-            let values: Vec<(&str, &str)> =
-                self.values.iter().map(|(n, v)| (*n, v.as_str())).collect();
-            self.fix = catalogue::fill(template, &values);
-        }
-        self
+        let values: Vec<(&str, &str)> = self.values.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        self.fix = catalogue::fill(self.template, &values);
+    }
+
+    /// The fix text: the catalogue's for this id, as filled.
+    pub fn fix(&self) -> &str {
+        &self.fix
+    }
+
+    /// The placeholder values the fix text was filled with.
+    pub fn values(&self) -> &[(&'static str, String)] {
+        &self.values
     }
 
     pub fn file(mut self, file: impl Into<String>) -> Finding {
@@ -196,13 +234,6 @@ impl Finding {
 
     pub fn evidence(mut self, evidence: impl Into<String>) -> Finding {
         self.evidence = Some(evidence.into());
-        self
-    }
-
-    /// A fix text of the check's own, instead of the catalogue's.
-    pub fn fix(mut self, fix: impl Into<String>) -> Finding {
-        self.fix = fix.into();
-        self.template = None;
         self
     }
 
@@ -230,9 +261,12 @@ impl Finding {
         self
     }
 
-    /// The compose service the finding concerns.
+    /// The compose service the finding concerns; the fix text's `{service}`
+    /// names it too.
     pub fn service(mut self, name: impl Into<String>) -> Finding {
-        self.service = Some(name.into());
+        let name = name.into();
+        self.fill_in("service", name.clone());
+        self.service = Some(name);
         self
     }
 

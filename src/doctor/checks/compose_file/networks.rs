@@ -83,7 +83,8 @@ pub fn networks(ctx: &Ctx) -> Vec<Finding> {
                 ),
             )
             .at(j.at.0.clone(), j.at.1)
-            .evidence(evidence),
+            .evidence(evidence)
+            .fill("value", j.name.clone()),
         );
     }
     out
