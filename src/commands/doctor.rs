@@ -1,6 +1,7 @@
 //! `cruddur-obs doctor`: discover, run every check, render, optionally fix.
 
 use crate::cli::DoctorArgs;
+use crate::doctor::finding::without_advice;
 use crate::doctor::{self, checks, render, Category, Ctx, Diagnosis, Finding};
 use crate::project::{self, DiscoverError, Project};
 use crate::prompt::Interaction;
@@ -223,13 +224,12 @@ fn finish(args: &DoctorArgs, d: &Diagnosis, header: &str, secrets: &[&str]) -> R
 fn discovery_finding(e: &DiscoverError, dir: &std::path::Path) -> Finding {
     let shown = |p: &std::path::Path| p.strip_prefix(dir).unwrap_or(p).display().to_string();
     let file = e.path.as_deref().map(shown).unwrap_or_else(|| ".".into());
-    let mut title = e.detail.clone().unwrap_or_else(|| e.message.clone());
-    // The message ends with what to do for the other commands; here the
-    // catalogue's fix text says it, filled with the first variant.
-    if let Some(cut) = title.find("; select one with") {
-        title.truncate(cut);
-    }
-    let f = Finding::new(e.id, title).at(file, e.line).column(e.column);
+    // The message ends with what to do, for the other commands; here the
+    // catalogue's fix text says it.
+    let said = e.detail.as_deref().unwrap_or(&e.message);
+    let f = Finding::new(e.id, without_advice(said))
+        .at(file, e.line)
+        .column(e.column);
     match e.variants.first() {
         Some(v) if e.id == "compose-no-default" => {
             let v = shown(v);

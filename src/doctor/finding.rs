@@ -156,6 +156,46 @@ pub struct Finding {
     values: Vec<(&'static str, String)>,
 }
 
+/// A message written for a reader with no fix text to go by (an error of
+/// discovery, a send-test-span report) says what happened, then what to do
+/// (`…: set X`, `…; choose one with --service`, `…. If that host is right,
+/// configure it`). As a finding's title it keeps what happened: the fix text
+/// says what to do.
+pub fn without_advice(message: &str) -> String {
+    const DO: [&str; 18] = [
+        "set ",
+        "add ",
+        "remove ",
+        "create ",
+        "try ",
+        "use ",
+        "copy ",
+        "give ",
+        "put ",
+        "pass ",
+        "choose ",
+        "select ",
+        "run ",
+        "enable ",
+        "check ",
+        "wait ",
+        "retry ",
+        "configure ",
+    ];
+    let advice = |sep: &str, rest: &str| {
+        let rest = rest.to_ascii_lowercase();
+        DO.iter().any(|d| rest.starts_with(d)) || (sep == ". " && rest.starts_with("if "))
+    };
+    let cut = [": ", "; ", ". "]
+        .iter()
+        .flat_map(|sep| message.match_indices(sep).map(move |(i, _)| (i, *sep)))
+        .filter(|(i, sep)| advice(sep, &message[i + sep.len()..]))
+        .map(|(i, _)| i)
+        .min()
+        .unwrap_or(message.len());
+    message[..cut].trim_end().trim_end_matches('.').to_string()
+}
+
 impl Finding {
     /// Severity, category and the fix text come from the catalogue, so an
     /// id always reports the same way.
@@ -277,5 +317,56 @@ impl Finding {
             (Some(l), None) => format!("{file}:{l}"),
             _ => file.clone(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_title_keeps_what_happened_and_drops_what_to_do() {
+        let cases = [
+            (
+                "the key is rejected by https://api.honeycomb.io but accepted by https://api.eu1.honeycomb.io: set OTEL_EXPORTER_OTLP_ENDPOINT=https://api.eu1.honeycomb.io",
+                "the key is rejected by https://api.honeycomb.io but accepted by https://api.eu1.honeycomb.io",
+            ),
+            (
+                "several services build a Flask app: api, web; choose one with --service",
+                "several services build a Flask app: api, web",
+            ),
+            (
+                "https://x/v1/traces answered 301 redirecting to https://y/: not followed: it would send the key to another host. If that host is the right one, configure its URL directly",
+                "https://x/v1/traces answered 301 redirecting to https://y/: not followed: it would send the key to another host",
+            ),
+            (
+                "403: Rollbar does not know this access token (mistyped); copy a post_server_item token",
+                "403: Rollbar does not know this access token (mistyped)",
+            ),
+            // A condition that is part of what happened stays.
+            (
+                "the key may not create datasets: if dataset \"x\" does not exist yet, its spans are dropped",
+                "the key may not create datasets: if dataset \"x\" does not exist yet, its spans are dropped",
+            ),
+            ("401: the key was rejected", "401: the key was rejected"),
+        ];
+        for (message, title) in cases {
+            assert_eq!(without_advice(message), title);
+        }
+    }
+
+    #[test]
+    fn the_fix_text_is_the_catalogues_whatever_is_filled() {
+        let f = Finding::new("container-env-stale", "t")
+            .fill("command", "docker-compose up -d api")
+            .evidence("e")
+            .service("api");
+        let values: Vec<(&str, &str)> = f.values().iter().map(|(n, v)| (*n, v.as_str())).collect();
+        assert_eq!(f.fix(), catalogue::entry(f.id).fix_with(&values));
+        assert!(
+            f.fix().contains("`docker-compose up -d api`"),
+            "{}",
+            f.fix()
+        );
     }
 }

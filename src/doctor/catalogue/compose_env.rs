@@ -76,8 +76,8 @@ pub(super) const ENTRIES: &[Entry] = &[
         why: "Honeycomb names the dataset after `service.name`. Unset, the SDK reports \
               `unknown_service` (or `unknown_service:python`), so the backend's traces land in the \
               `unknown_service` dataset, mixed with every other unnamed service.",
-        fix: "Name the dataset: set `OTEL_SERVICE_NAME` to {value|the name you want, e.g. \
-              `backend-flask`} in the environment of {service|the backend service}.",
+        fix: "Name the dataset: set `OTEL_SERVICE_NAME` in the environment of {service|the backend \
+              service} to {value|the name you want, e.g. `backend-flask`}.",
         example: Example {
             lang: Compose,
             before: r#"
@@ -103,9 +103,9 @@ pub(super) const ENTRIES: &[Entry] = &[
               wrong case or a letter missing reaches the container, but nothing reads it and \
               nothing warns: the setting falls back to its default (no header, `unknown_service`, \
               localhost).",
-        fix: "Rename {var|the misspelt variable} to {value|the name the finding suggests} where it \
-              is written, then `docker compose up -d`; when that name is set already, delete the \
-              misspelt one instead.",
+        fix: "Where {var|the misspelt variable} is written, rename it to {value|the name the \
+              finding suggests}, then `docker compose up -d`; when that name is set already, \
+              delete the misspelt one instead.",
         example: Example {
             lang: Compose,
             before: r#"
@@ -311,10 +311,10 @@ pub(super) const ENTRIES: &[Entry] = &[
               starts with an empty key or token and every export is rejected.",
         fix: "Set {var|each variable the finding names} where compose reads variables: a \
               `NAME=value` line in the project .env (an `env_file:` does not count) or `export \
-              NAME=value` in the shell that runs `docker compose up`; in Gitpod, `gp env \
-              NAME=value` also keeps it for new workspaces and `eval $(gp env -e)` loads it now. \
-              `cruddur-obs init` stores the Honeycomb key and the Rollbar token so; AWS \
-              credentials you export or add to .env yourself. Then `docker compose up -d`.",
+              NAME=value` in the shell that runs `docker compose up` (in Gitpod, `gp env \
+              NAME=value` also keeps it for new workspaces and `eval $(gp env -e)` loads it now). \
+              `cruddur-obs init` stores the Honeycomb key and the Rollbar token this way; AWS \
+              credentials are yours to export or add to .env. Then `docker compose up -d`.",
         example: Example {
             lang: Dotenv,
             before: "

@@ -16,8 +16,8 @@ pub(super) const ENTRIES: &[Entry] = &[
               requests) instrumentation at start-up. A package missing from the requirements is \
               missing from the image: the app fails with `ModuleNotFoundError`, or under \
               `opentelemetry-instrument` that part is silently left out.",
-        fix: "Add {package} to {requirements} and rebuild the image: `docker compose up -d \
-              --build`.",
+        fix: "Add {package|the packages the finding names} to {requirements} and rebuild the \
+              image: `docker compose up -d --build`.",
         example: Example {
             lang: Requirements,
             before: "
@@ -102,8 +102,8 @@ pub(super) const ENTRIES: &[Entry] = &[
         why: "An import of a package that is not installed fails with `ModuleNotFoundError` and \
               the app does not start. Flask's signals (`got_request_exception.connect`, as \
               pyrollbar's Flask set-up uses) need `blinker` in Flask before 2.3.",
-        fix: "Add {package} to {requirements} and rebuild the image: `docker compose up -d \
-              --build`.",
+        fix: "Add {package|the package the finding names} to {requirements} and rebuild the image: \
+              `docker compose up -d --build`.",
         example: Example {
             lang: Requirements,
             before: "
@@ -129,8 +129,9 @@ pub(super) const ENTRIES: &[Entry] = &[
               script that runs pip). Otherwise none of them is in the image: the app fails at its \
               first OpenTelemetry import.",
         fix: "Install {requirements} in the Dockerfile before copying the code (`COPY \
-              requirements.txt .` then `RUN pip3 install -r requirements.txt`), and rebuild with \
-              `docker compose up -d --build`.",
+              requirements.txt .` then `RUN pip3 install -r requirements.txt`; for a \
+              pyproject.toml, `COPY pyproject.toml .` and the package, then `RUN pip3 install .`), \
+              and rebuild with `docker compose up -d --build`.",
         example: Example {
             lang: Dockerfile,
             before: "

@@ -95,11 +95,10 @@ fn uses(text: &str) -> Vec<Use<'_>> {
         let (phrase, len) = if rest.starts_with('}') {
             (None, word_len + 1)
         } else if let Some(p) = rest.strip_prefix('|') {
-            match p.find(['}', '{']) {
-                Some(close) if p[close..].starts_with('}') => {
-                    (Some(&p[..close]), word_len + 1 + close + 1)
-                }
-                _ => continue,
+            // The phrase may hold braces of its own (`${VAR}`), paired.
+            match closing(p) {
+                Some(close) => (Some(&p[..close]), word_len + 1 + close + 1),
+                None => continue,
             }
         } else {
             continue;
@@ -113,6 +112,21 @@ fn uses(text: &str) -> Vec<Use<'_>> {
         from = open + 1 + len;
     }
     out
+}
+
+/// Where the `}` that closes a phrase is: the first one not paired with a
+/// `{` of the phrase itself.
+fn closing(phrase: &str) -> Option<usize> {
+    let mut depth = 0usize;
+    for (i, c) in phrase.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 0 => return Some(i),
+            '}' => depth -= 1,
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The placeholder names in `text`, in order. Unknown names are included,
@@ -170,6 +184,13 @@ mod tests {
         let t = "{value|the URL} then {command|`docker compose up -d`} but ${file|x} and {a|b";
         assert_eq!(names(t), ["value", "command"]);
         assert_eq!(phrases(t), ["the URL", "`docker compose up -d`"]);
+        // A phrase may hold a compose reference, braces and all.
+        let t = "add {value|`TOKEN: \"${TOKEN}\"`} to {service}";
+        assert_eq!(names(t), ["value", "service"]);
+        assert_eq!(
+            fill(t, &[]),
+            "add `TOKEN: \"${TOKEN}\"` to the service named in the finding"
+        );
     }
 
     #[test]

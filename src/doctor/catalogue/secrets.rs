@@ -16,12 +16,12 @@ pub(super) const ENTRIES: &[Entry] = &[
         why: "Compose files, code, Dockerfiles, .gitpod.yml and collector configs are committed: a \
               literal key is in the repository's history for good, readable by anyone who can \
               read the repository (a public GitHub repo, a fork), who can then send data as you.",
-        fix: "Take the secret out of {file|the tracked file}: write {value|a reference in its \
-              place (`${HONEYCOMB_API_KEY}` in compose, `os.getenv(\"HONEYCOMB_API_KEY\")` in \
-              Python)}, or, in a Dockerfile or .gitpod.yml, delete it and pass it through \
-              compose's `environment:`; keep the value of {var|the variable} in the git-ignored \
-              project .env (or with `gp env` in Gitpod); and revoke the key in the vendor's \
-              settings if the file was ever committed or shared: git history keeps it.",
+        fix: "Take the secret out of {file|the tracked file}: in its place write {value|a \
+              reference (`${HONEYCOMB_API_KEY}` in compose, `os.getenv(\"HONEYCOMB_API_KEY\")` in \
+              Python)}, or in a Dockerfile or .gitpod.yml delete it and pass it through compose's \
+              `environment:`; keep the value of {var|the variable} in the git-ignored project .env \
+              (or with `gp env` in Gitpod), and revoke the key in the vendor's settings if the \
+              file was ever committed or shared: git history keeps it.",
         example: Example {
             lang: Compose,
             before: r#"
@@ -138,7 +138,7 @@ pub(super) const ENTRIES: &[Entry] = &[
               (a key's id, a management key, a dataset name).",
         fix: "Copy the ingest key again from Honeycomb (Environment settings → API keys) and store \
               it alone: no quotes inside the value, no spaces, no line break (`cruddur-obs init` \
-              stores it so, in .env or with `gp env`).",
+              stores it that way, in .env or with `gp env`).",
         example: Example {
             lang: Dotenv,
             before: "

@@ -106,6 +106,13 @@ fn fix_texts_use_only_known_placeholders() {
             // The generic phrase ("the service named in the finding") takes no 's.
             assert!(!e.fix.contains(&format!("{{{name}}}'s")), "{}", e.id);
         }
+        for phrase in placeholders::phrases(e.fix) {
+            assert!(
+                !phrase.trim().is_empty() && placeholders::names(phrase).is_empty(),
+                "{}: phrase {phrase:?}",
+                e.id
+            );
+        }
         for text in [e.summary, e.why] {
             assert!(
                 placeholders::names(text).is_empty(),
@@ -133,6 +140,12 @@ fn no_placeholder_reaches_a_finding() {
             "{}: not the catalogue's fix",
             e.id
         );
+        // Not even one the parser would not take for a placeholder.
+        for p in NAMES {
+            for raw in [format!("{{{}}}", p.name), format!("{{{}|", p.name)] {
+                assert!(!bare.fix().contains(&raw), "{}: {raw} left", e.id);
+            }
+        }
         let mut filled = Finding::new(e.id, "t");
         for p in NAMES {
             filled = filled.fill(p.name, "VALUE");

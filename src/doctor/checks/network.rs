@@ -3,6 +3,7 @@
 //! own timeout; one that does not finish is "could not check", never a pass.
 
 use crate::cli::RemoteArgs;
+use crate::doctor::finding::without_advice;
 use crate::doctor::{catalogue, Category, Ctx, Diagnosis, Finding};
 use crate::http::Http;
 use crate::otlp::Protocol;
@@ -114,7 +115,7 @@ fn findings(report: &Report, offline: &[Finding]) -> Vec<Finding> {
     if let Some(cause) = report.cause.filter(|_| !report.ok) {
         let known = catalogue::CATALOGUE.iter().any(|e| e.id == cause);
         if known && !offline.iter().any(|f| f.id == cause) {
-            let mut f = Finding::new(cause, what_happened(&report.message));
+            let mut f = Finding::new(cause, without_advice(&report.message));
             if let Some(s) = report.status {
                 f = f.evidence(format!("{} answered {s}", report.target));
             }
@@ -124,26 +125,9 @@ fn findings(report: &Report, offline: &[Finding]) -> Vec<Finding> {
     let dataset = "honeycomb-key-cannot-create-dataset";
     for detail in report.details.iter().filter(|d| d.contains(dataset)) {
         let said = detail.replace(&format!(" ({dataset})"), "");
-        out.push(Finding::new(dataset, what_happened(&said)));
+        out.push(Finding::new(dataset, without_advice(&said)));
     }
     out
-}
-
-/// A report's message says what happened and, for send-test-span's reader,
-/// what to do about it; in doctor the catalogue's fix text says the latter,
-/// so the title keeps the former.
-fn what_happened(message: &str) -> String {
-    const DO: [&str; 9] = [
-        "set ", "add ", "remove ", "create ", "try ", "use ", "copy ", "give ", "put ",
-    ];
-    let cut = [": ", "; "]
-        .iter()
-        .flat_map(|sep| message.match_indices(sep).map(|(i, _)| (i, sep.len())))
-        .filter(|(i, len)| DO.iter().any(|d| message[i + len..].starts_with(d)))
-        .map(|(i, _)| i)
-        .min()
-        .unwrap_or(message.len());
-    message[..cut].trim_end().trim_end_matches('.').to_string()
 }
 
 /// A key that belongs to the other region: point the base endpoint there.
