@@ -162,29 +162,16 @@ pub struct Finding {
 /// configure it`). As a finding's title it keeps what happened: the fix text
 /// says what to do.
 pub fn without_advice(message: &str) -> String {
-    const DO: [&str; 18] = [
-        "set ",
-        "add ",
-        "remove ",
-        "create ",
-        "try ",
-        "use ",
-        "copy ",
-        "give ",
-        "put ",
-        "pass ",
-        "choose ",
-        "select ",
-        "run ",
-        "enable ",
-        "check ",
-        "wait ",
-        "retry ",
-        "configure ",
-    ];
+    const VERBS: &str =
+        "set add remove create try use copy give put pass choose select run enable check wait retry configure";
     let advice = |sep: &str, rest: &str| {
-        let rest = rest.to_ascii_lowercase();
-        DO.iter().any(|d| rest.starts_with(d)) || (sep == ". " && rest.starts_with("if "))
+        let first = rest
+            .split(' ')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        rest.contains(' ')
+            && (VERBS.split(' ').any(|v| v == first) || (sep == ". " && first == "if"))
     };
     let cut = [": ", "; ", ". "]
         .iter()
@@ -251,9 +238,15 @@ impl Finding {
         &self.fix
     }
 
-    /// The placeholder values the fix text was filled with.
-    pub fn values(&self) -> &[(&'static str, String)] {
-        &self.values
+    /// The placeholder values the fix text was filled with (those its
+    /// template has: `service()` names the service whether or not it does).
+    pub fn values(&self) -> Vec<(&'static str, &str)> {
+        let used = catalogue::placeholders::names(self.template);
+        self.values
+            .iter()
+            .filter(|(n, _)| used.contains(n))
+            .map(|(n, v)| (*n, v.as_str()))
+            .collect()
     }
 
     pub fn file(mut self, file: impl Into<String>) -> Finding {
@@ -361,8 +354,9 @@ mod tests {
             .fill("command", "docker-compose up -d api")
             .evidence("e")
             .service("api");
-        let values: Vec<(&str, &str)> = f.values().iter().map(|(n, v)| (*n, v.as_str())).collect();
-        assert_eq!(f.fix(), catalogue::entry(f.id).fix_with(&values));
+        assert_eq!(f.fix(), catalogue::entry(f.id).fix_with(&f.values()));
+        // `service()` named the service, but this text has no `{service}`.
+        assert_eq!(f.values(), [("command", "docker-compose up -d api")]);
         assert!(
             f.fix().contains("`docker-compose up -d api`"),
             "{}",

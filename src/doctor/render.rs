@@ -176,7 +176,7 @@ pub fn json(d: &Diagnosis, secrets: &[&str]) -> String {
                 // What the catalogue's fix text (`explain ID`) was filled with.
                 "fix_values": f
                     .values()
-                    .iter()
+                    .into_iter()
                     .map(|(n, v)| (n.to_string(), json!(mask_text(v, secrets))))
                     .collect::<serde_json::Map<_, _>>(),
                 "fixable": f.fixable,

@@ -60,7 +60,6 @@ fn an_exporter_used_without_its_import() {
         [(
             "value",
             "from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter"
-                .to_string()
         )]
     );
     assert!(f[0].fix().contains(

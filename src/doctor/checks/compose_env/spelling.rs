@@ -20,7 +20,7 @@ pub fn names(ctx: &Ctx) -> Vec<Finding> {
         let mut f = Finding::new(
             "env-name-typo",
             format!(
-                "`{}` is not a name the SDK reads: did you mean {want}?",
+                "`{}` is not a name the SDK reads: a misspelling of {want}",
                 s.name
             ),
         )
