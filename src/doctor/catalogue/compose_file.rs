@@ -18,7 +18,9 @@ pub(super) const ENTRIES: &[Entry] = &[
               `service \"backend-flask\" refers to undefined network internal-network`, and no \
               service starts.",
         fix: "Define {value|the network} under the top-level `networks:`, or remove it from the \
-              services that join it: the project's default network already connects every service.",
+              services that join it: the project's default network already connects every service. \
+              A name built from a variable compose leaves empty needs that variable set (in the \
+              project .env or the shell).",
         example: Example {
             lang: Compose,
             before: r#"

@@ -328,10 +328,10 @@ pub(super) const ENTRIES: &[Entry] = &[
               its log stream.",
         fix: "Give {service|the service that calls AWS (the backend, the X-Ray daemon)} {var|a \
               region and credentials: `AWS_DEFAULT_REGION`, `AWS_ACCESS_KEY_ID`, \
-              `AWS_SECRET_ACCESS_KEY`}, each as a reference in its environment \
-              (`AWS_ACCESS_KEY_ID: \"${AWS_ACCESS_KEY_ID}\"`), with the values exported in the \
-              shell that runs compose, in the project .env, or with `gp env` in Gitpod: \
-              `cruddur-obs init` does not store AWS credentials. Then `docker compose up -d`.",
+              `AWS_SECRET_ACCESS_KEY`}: in its environment a reference such as `AWS_ACCESS_KEY_ID: \
+              \"${AWS_ACCESS_KEY_ID}\"`, the value exported in the shell that runs compose, put in \
+              the project .env, or stored with `gp env` in Gitpod (`cruddur-obs init` does not \
+              store AWS credentials). Then `docker compose up -d`.",
         example: Example {
             lang: Compose,
             before: r#"
