@@ -6,6 +6,8 @@
 mod common;
 #[path = "common/fake.rs"]
 mod fake;
+#[path = "common/wording.rs"]
+mod wording;
 use common::*;
 use serde_json::Value;
 use std::path::Path;
@@ -30,6 +32,8 @@ fn doctor(dir: &Path, args: &[&str]) -> (i32, Value, String) {
     let out = run.run();
     let v: Value =
         serde_json::from_str(&out.stdout()).unwrap_or_else(|e| panic!("{e}: {}", out.all()));
+    // The network's findings say their ids' fix texts, as every check does.
+    wording::assert_one_wording(&v);
     (out.code(), v, out.all())
 }
 
@@ -143,6 +147,16 @@ fn region_mismatch_client_scope_token_and_a_silent_port_are_named_within_the_tim
             region["fixable"].as_bool()
         ),
         (Some("docker-compose.yml"), Some(line as u64), Some(true))
+    );
+    // The title says what the servers answered; the fix names the region's URL.
+    let (title, fix) = (
+        region["title"].as_str().unwrap(),
+        region["fix"].as_str().unwrap(),
+    );
+    assert!(!title.contains(": set "), "{title}");
+    assert!(
+        fix.starts_with("Point `OTEL_EXPORTER_OTLP_ENDPOINT` at the key's region: `https://api.eu1.honeycomb.io`"),
+        "{fix}"
     );
     // --fix points the endpoint at the key's region (the compose says US).
     let mut fix = cruddur(&["doctor", "--fix", "--dry-run", "--timeout", "2"]).dir(tmp.path());

@@ -13,6 +13,8 @@ mod common;
 mod engine;
 #[path = "common/fake.rs"]
 mod fake;
+#[path = "common/wording.rs"]
+mod wording;
 use common::*;
 use engine::{engine, free_port, Stack};
 use serde_json::Value;
@@ -58,6 +60,8 @@ fn doctor(stack: &Stack, extra: &[&str]) -> (i32, Value) {
     let out = run.run();
     let v: Value =
         serde_json::from_str(&out.stdout()).unwrap_or_else(|e| panic!("{e}: {}", out.all()));
+    // The stack's findings say their ids' fix texts, as every check does.
+    wording::assert_one_wording(&v);
     (out.code(), v)
 }
 
@@ -196,7 +200,7 @@ fn edits_after_up_are_named_until_the_stack_is_recreated_or_rebuilt() {
     }
     assert_eq!(
         stale["fix"],
-        format!("`{cmd} up -d backend-flask` recreates it with the current environment (a restart keeps the old one)")
+        format!("Recreate the container so it gets the environment compose gives it now: `{cmd} up -d backend-flask` (a restart keeps the old environment).")
     );
 
     // The fix as written clears it.
@@ -220,10 +224,12 @@ fn edits_after_up_are_named_until_the_stack_is_recreated_or_rebuilt() {
         missing["evidence"],
         format!("pip in the container: six not installed (backend-flask/requirements.txt:{line})")
     );
-    assert!(missing["fix"]
-        .as_str()
-        .unwrap()
-        .starts_with(&format!("`{cmd} up -d --build backend-flask`")));
+    assert_eq!(
+        missing["fix"],
+        format!(
+            "Rebuild the image and recreate the container: `{cmd} up -d --build backend-flask`."
+        )
+    );
     assert_eq!(missing["fixable"], false, "--fix never restarts containers");
 
     // The fix as written clears it: a real rebuild installs the package.
@@ -297,7 +303,7 @@ fn a_backend_that_crashes_at_import_is_named_with_its_log_line() {
     assert_eq!(down.len(), 2, "{found:#?}");
     let daemon = down[1]["title"].as_str().unwrap();
     assert!(
-        daemon.starts_with("The xray-daemon container")
+        daemon.starts_with("the xray-daemon container")
             && daemon.contains("exited with code 1")
             && daemon.ends_with("its log names the cause: xray-daemon-region-missing"),
         "{daemon}"

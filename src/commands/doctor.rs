@@ -1,6 +1,7 @@
 //! `cruddur-obs doctor`: discover, run every check, render, optionally fix.
 
 use crate::cli::DoctorArgs;
+use crate::doctor::finding::without_advice;
 use crate::doctor::{self, checks, render, Category, Ctx, Diagnosis, Finding};
 use crate::project::{self, DiscoverError, Project};
 use crate::prompt::Interaction;
@@ -221,27 +222,21 @@ fn finish(args: &DoctorArgs, d: &Diagnosis, header: &str, secrets: &[&str]) -> R
 }
 
 fn discovery_finding(e: &DiscoverError, dir: &std::path::Path) -> Finding {
-    let file = e
-        .path
-        .as_ref()
-        .map(|p| p.strip_prefix(dir).unwrap_or(p).display().to_string())
-        .unwrap_or_else(|| ".".into());
-    let fix = match e.id {
-        "compose-missing" => {
-            "run doctor in the project root (where docker-compose.yml is), or pass --dir/--file"
-        }
-        "compose-invalid" if e.line.is_some() => "fix the YAML at that line and column (`docker compose config` shows the same error)",
-        "compose-invalid" => "give the file a `services:` mapping with the backend in it, or point --file at the compose file that has one",
-        _ => "pass --service NAME, or give the Flask service a build context holding app.py",
-    };
-    let f = Finding::new(e.id, e.detail.clone().unwrap_or_else(|| e.message.clone()))
+    let shown = |p: &std::path::Path| p.strip_prefix(dir).unwrap_or(p).display().to_string();
+    let file = e.path.as_deref().map(shown).unwrap_or_else(|| ".".into());
+    // The message ends with what to do, for the other commands; here the
+    // catalogue's fix text says it.
+    let said = e.detail.as_deref().unwrap_or(&e.message);
+    let f = Finding::new(e.id, without_advice(said))
         .at(file, e.line)
         .column(e.column);
-    // The catalogue's text fits the cases it names; these say what to do here.
-    if e.id == "compose-no-default" {
-        f
-    } else {
-        f.fix(fix)
+    match e.variants.first() {
+        Some(v) if e.id == "compose-no-default" => {
+            let v = shown(v);
+            f.fill("command", format!("docker compose -f {v} up"))
+                .fill("file", v)
+        }
+        _ => f,
     }
 }
 

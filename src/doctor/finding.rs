@@ -103,6 +103,22 @@ pub enum Fix {
     },
 }
 
+/// One problem found. Its fix text is the catalogue's for its id, filled
+/// through [`Finding::fill`]; nothing else can set it, so an id reads the same
+/// from every check, `--logs`, the network and the stack:
+///
+/// ```
+/// let f = cruddur_obs::doctor::Finding::new("compose-var-unset", "t").fill("var", "A");
+/// assert!(f.fix().starts_with("Set `A` where compose reads"));
+/// ```
+/// ```compile_fail,E0616
+/// let mut f = cruddur_obs::doctor::Finding::new("compose-var-unset", "t");
+/// f.fix = "a remedy of the check's own".into();
+/// ```
+/// ```compile_fail,E0061
+/// let f = cruddur_obs::doctor::Finding::new("compose-var-unset", "t")
+///     .fix("a remedy of the check's own");
+/// ```
 #[derive(Debug, Clone, Serialize)]
 pub struct Finding {
     pub id: &'static str,
@@ -113,7 +129,9 @@ pub struct Finding {
     pub line: Option<usize>,
     pub column: Option<usize>,
     pub evidence: Option<String>,
-    pub fix: String,
+    /// The catalogue's fix text for `id`, its placeholders filled with
+    /// `values`: private, so no check can say an id's remedy its own way.
+    fix: String,
     pub fixable: bool,
     #[serde(skip)]
     pub edits: Vec<Fix>,
@@ -130,12 +148,39 @@ pub struct Finding {
     /// What other findings it accounts for, said in its title (judge.rs).
     #[serde(skip)]
     pub consequences: Vec<&'static str>,
-    /// The catalogue's fix text with its placeholders, while `fix` is
-    /// still derived from it (a check's own `.fix(...)` replaces it).
+    /// The catalogue's fix text with its placeholders.
     #[serde(skip)]
-    template: Option<&'static str>,
+    template: &'static str,
+    /// What the check filled in, in the order given.
     #[serde(skip)]
     values: Vec<(&'static str, String)>,
+}
+
+/// A message written for a reader with no fix text to go by (an error of
+/// discovery, a send-test-span report) says what happened, then what to do
+/// (`…: set X`, `…; choose one with --service`, `…. If that host is right,
+/// configure it`). As a finding's title it keeps what happened: the fix text
+/// says what to do.
+pub fn without_advice(message: &str) -> String {
+    const VERBS: &str =
+        "set add remove create try use copy give put pass choose select run enable check wait retry configure";
+    let advice = |sep: &str, rest: &str| {
+        let first = rest
+            .split(' ')
+            .next()
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        rest.contains(' ')
+            && (VERBS.split(' ').any(|v| v == first) || (sep == ". " && first == "if"))
+    };
+    let cut = [": ", "; ", ". "]
+        .iter()
+        .flat_map(|sep| message.match_indices(sep).map(move |(i, _)| (i, *sep)))
+        .filter(|(i, sep)| advice(sep, &message[i + sep.len()..]))
+        .map(|(i, _)| i)
+        .min()
+        .unwrap_or(message.len());
+    message[..cut].trim_end().trim_end_matches('.').to_string()
 }
 
 impl Finding {
@@ -159,23 +204,49 @@ impl Finding {
             about: Vec::new(),
             service: None,
             consequences: Vec::new(),
-            template: Some(e.fix),
+            template: e.fix,
             values: Vec::new(),
         }
     }
 
     /// Gives a placeholder of the catalogue's fix text its value (`service`,
-    /// `file`, `var`, `package`, `requirements`: see catalogue::placeholders);
-    /// one not given reads as a generic phrase.
+    /// `file`, `var`, `package`, `requirements`, `value`, `command`: see
+    /// catalogue::placeholders); one not given reads as a generic phrase.
+    /// This is the only way a check shapes the fix text.
     pub fn fill(mut self, name: &'static str, value: impl Into<String>) -> Finding {
+        self.fill_in(name, value);
+        self
+    }
+
+    /// [`Finding::fill`] on a finding held by reference (the judgement
+    /// refills the variables of a grouped finding).
+    pub fn fill_in(&mut self, name: &'static str, value: impl Into<String>) {
+        debug_assert!(
+            catalogue::placeholders::NAMES
+                .iter()
+                .any(|p| p.name == name),
+            "unknown placeholder {name}"
+        );
         self.values.retain(|(n, _)| *n != name);
         self.values.push((name, value.into()));
-        if let Some(template) = self.template {
-            let values: Vec<(&str, &str)> =
-                self.values.iter().map(|(n, v)| (*n, v.as_str())).collect();
-            self.fix = catalogue::fill(template, &values);
-        }
-        self
+        let values: Vec<(&str, &str)> = self.values.iter().map(|(n, v)| (*n, v.as_str())).collect();
+        self.fix = catalogue::fill(self.template, &values);
+    }
+
+    /// The fix text: the catalogue's for this id, as filled.
+    pub fn fix(&self) -> &str {
+        &self.fix
+    }
+
+    /// The placeholder values the fix text was filled with (those its
+    /// template has: `service()` names the service whether or not it does).
+    pub fn values(&self) -> Vec<(&'static str, &str)> {
+        let used = catalogue::placeholders::names(self.template);
+        self.values
+            .iter()
+            .filter(|(n, _)| used.contains(n))
+            .map(|(n, v)| (*n, v.as_str()))
+            .collect()
     }
 
     pub fn file(mut self, file: impl Into<String>) -> Finding {
@@ -196,13 +267,6 @@ impl Finding {
 
     pub fn evidence(mut self, evidence: impl Into<String>) -> Finding {
         self.evidence = Some(evidence.into());
-        self
-    }
-
-    /// A fix text of the check's own, instead of the catalogue's.
-    pub fn fix(mut self, fix: impl Into<String>) -> Finding {
-        self.fix = fix.into();
-        self.template = None;
         self
     }
 
@@ -230,9 +294,12 @@ impl Finding {
         self
     }
 
-    /// The compose service the finding concerns.
+    /// The compose service the finding concerns; the fix text's `{service}`
+    /// names it too.
     pub fn service(mut self, name: impl Into<String>) -> Finding {
-        self.service = Some(name.into());
+        let name = name.into();
+        self.fill_in("service", name.clone());
+        self.service = Some(name);
         self
     }
 
@@ -243,5 +310,57 @@ impl Finding {
             (Some(l), None) => format!("{file}:{l}"),
             _ => file.clone(),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_title_keeps_what_happened_and_drops_what_to_do() {
+        let cases = [
+            (
+                "the key is rejected by https://api.honeycomb.io but accepted by https://api.eu1.honeycomb.io: set OTEL_EXPORTER_OTLP_ENDPOINT=https://api.eu1.honeycomb.io",
+                "the key is rejected by https://api.honeycomb.io but accepted by https://api.eu1.honeycomb.io",
+            ),
+            (
+                "several services build a Flask app: api, web; choose one with --service",
+                "several services build a Flask app: api, web",
+            ),
+            (
+                "https://x/v1/traces answered 301 redirecting to https://y/: not followed: it would send the key to another host. If that host is the right one, configure its URL directly",
+                "https://x/v1/traces answered 301 redirecting to https://y/: not followed: it would send the key to another host",
+            ),
+            (
+                "403: Rollbar does not know this access token (mistyped); copy a post_server_item token",
+                "403: Rollbar does not know this access token (mistyped)",
+            ),
+            // A condition that is part of what happened stays.
+            (
+                "the key may not create datasets: if dataset \"x\" does not exist yet, its spans are dropped",
+                "the key may not create datasets: if dataset \"x\" does not exist yet, its spans are dropped",
+            ),
+            ("401: the key was rejected", "401: the key was rejected"),
+        ];
+        for (message, title) in cases {
+            assert_eq!(without_advice(message), title);
+        }
+    }
+
+    #[test]
+    fn the_fix_text_is_the_catalogues_whatever_is_filled() {
+        let f = Finding::new("container-env-stale", "t")
+            .fill("command", "docker-compose up -d api")
+            .evidence("e")
+            .service("api");
+        assert_eq!(f.fix(), catalogue::entry(f.id).fix_with(&f.values()));
+        // `service()` named the service, but this text has no `{service}`.
+        assert_eq!(f.values(), [("command", "docker-compose up -d api")]);
+        assert!(
+            f.fix().contains("`docker-compose up -d api`"),
+            "{}",
+            f.fix()
+        );
     }
 }

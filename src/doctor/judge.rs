@@ -267,6 +267,8 @@ pub fn group_shell(findings: Vec<Finding>) -> Vec<Finding> {
     }
     for g in out.iter_mut().filter(|g| g.scope == Scope::Shell) {
         g.title = shell_title(g);
+        // The fix names every variable of the group, as the title does.
+        g.fill_in("var", g.about.join(", "));
     }
     out
 }

@@ -74,7 +74,7 @@ pub fn text(d: &Diagnosis, header: &str, secrets: &[&str], style: &Style) -> Str
                     mask_text(e, secrets)
                 ));
             }
-            if !f.fix.is_empty() {
+            if !f.fix().is_empty() {
                 let auto = if f.fixable {
                     " (doctor --fix can do this)"
                 } else {
@@ -83,7 +83,7 @@ pub fn text(d: &Diagnosis, header: &str, secrets: &[&str], style: &Style) -> Str
                 out.push_str(&format!(
                     "        {} {}{auto}\n",
                     "fix:".dimmed(),
-                    mask_text(&f.fix, secrets)
+                    mask_text(f.fix(), secrets)
                 ));
             }
         }
@@ -172,7 +172,13 @@ pub fn json(d: &Diagnosis, secrets: &[&str]) -> String {
                 "line": f.line,
                 "column": f.column,
                 "evidence": f.evidence.as_deref().map(|e| mask_text(e, secrets)),
-                "fix": mask_text(&f.fix, secrets),
+                "fix": mask_text(f.fix(), secrets),
+                // What the catalogue's fix text (`explain ID`) was filled with.
+                "fix_values": f
+                    .values()
+                    .into_iter()
+                    .map(|(n, v)| (n.to_string(), json!(mask_text(v, secrets))))
+                    .collect::<serde_json::Map<_, _>>(),
                 "fixable": f.fixable,
                 "scope": f.scope,
                 "doc": super::catalogue::render::doc_command(f.id),

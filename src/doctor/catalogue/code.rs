@@ -63,9 +63,13 @@ pub(super) const ENTRIES: &[Entry] = &[
         summary: "No OTLP exporter (only the console one, or none): nothing leaves the process.",
         why: "Only an OTLP exporter sends spans out of the process. `ConsoleSpanExporter` prints \
               them to the container's stdout; with no exporter they are dropped.",
-        fix: "Add `BatchSpanProcessor(OTLPSpanExporter())`, with OTLPSpanExporter from \
-              `opentelemetry.exporter.otlp.proto.http.trace_exporter`; it reads \
-              OTEL_EXPORTER_OTLP_ENDPOINT and OTEL_EXPORTER_OTLP_HEADERS.",
+        fix: "Export over OTLP: \
+              `provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))`, with \
+              OTLPSpanExporter from `opentelemetry.exporter.otlp.proto.http.trace_exporter` (it \
+              reads OTEL_EXPORTER_OTLP_ENDPOINT and OTEL_EXPORTER_OTLP_HEADERS). Where no \
+              TracerProvider is set up at all, set one up once at start-up (`provider = \
+              TracerProvider()`, that line, `trace.set_tracer_provider(provider)`), or start the \
+              app with `opentelemetry-instrument`.",
         example: Example {
             lang: Python,
             before: "
@@ -156,7 +160,8 @@ pub(super) const ENTRIES: &[Entry] = &[
         summary: "Every span is also printed to stdout.",
         why: "A `ConsoleSpanExporter` writes each span as a JSON block to the container log: \
               useful while setting up, noise afterwards that buries real errors.",
-        fix: "Drop the ConsoleSpanExporter processor once traces reach Honeycomb.",
+        fix: "Drop the ConsoleSpanExporter processor once traces reach Honeycomb: it prints every \
+              span into the container log.",
         example: Example {
             lang: Python,
             before: "
@@ -179,8 +184,9 @@ pub(super) const ENTRIES: &[Entry] = &[
         why: "Flask 2.3 removed `before_first_request`: the decorator raises \
               `AttributeError: 'Flask' object has no attribute 'before_first_request'` at import, \
               the app never starts, and what it set up (usually `rollbar.init`) never runs.",
-        fix: "Run that code once inside `with app.app_context():` right after \
-              `app = Flask(__name__)`, or pin `flask<2.3`.",
+        fix: "Run the hook's code once inside `with app.app_context():` right after `app = \
+              Flask(__name__)` instead of in `@app.before_first_request`, or pin `flask<2.3` in \
+              {requirements} and rebuild the image.",
         example: Example {
             lang: Python,
             before: "
@@ -204,9 +210,11 @@ pub(super) const ENTRIES: &[Entry] = &[
         why: "pyrollbar reports only after `rollbar.init(token, ...)`. Code that reports, or \
               connects `got_request_exception`, without it logs `Rollbar is not initialized` and \
               sends nothing.",
-        fix: "Call `rollbar.init(os.getenv('ROLLBAR_ACCESS_TOKEN'), 'production', ...)` inside \
-              `with app.app_context():` right after `app = Flask(__name__)`, and connect \
-              `got_request_exception` there.",
+        fix: "Call `rollbar.init(os.getenv('ROLLBAR_ACCESS_TOKEN'), 'production', \
+              root=os.path.dirname(os.path.realpath(__file__)), allow_logging_basic_config=False)` \
+              once inside `with app.app_context():` right after `app = Flask(__name__)`, before \
+              anything reports, and connect `got_request_exception` there; a call inside \
+              `@app.before_first_request` never runs on Flask 2.3 and later.",
         example: Example {
             lang: Python,
             before: "
@@ -280,7 +288,8 @@ pub(super) const ENTRIES: &[Entry] = &[
               fork, so the workers queue spans that are never sent (OpenTelemetry's \"Working with \
               fork process models\").",
         fix: "Set the TracerProvider up in a gunicorn `post_fork(server, worker)` hook \
-              (gunicorn.conf.py) instead of at import, or drop `--preload`.",
+              (gunicorn.conf.py) instead of at import, or drop `--preload` (OpenTelemetry's \
+              \"Working with fork process models\").",
         example: Example {
             lang: Python,
             before: "
@@ -330,8 +339,10 @@ pub(super) const ENTRIES: &[Entry] = &[
         summary: "A name is used that is never defined or imported.",
         why: "Python raises `NameError` when the line runs: at import for module-level code, so \
               the app does not start; inside a request handler, that request fails with 500.",
-        fix: "Import or define the name before it is used (the finding names it), e.g. \
-              `from aws_xray_sdk.ext.flask.middleware import XRayMiddleware`.",
+        fix: "Import or define the name before its first use, or correct its spelling: {value|an \
+              import such as `from aws_xray_sdk.ext.flask.middleware import XRayMiddleware` brings \
+              in a library's name}; a name imported from one of the project's modules must be \
+              defined in that module.",
         example: Example {
             lang: Python,
             before: "
@@ -357,8 +368,10 @@ pub(super) const ENTRIES: &[Entry] = &[
               `ImportError` (there is no such class: it is `SimpleSpanProcessor` with \
               `ConsoleSpanExporter`); `rollbar.configure(...)` raises `AttributeError` (it is \
               `rollbar.init`). Either crashes the app at import.",
-        fix: "Use the name the library has in the version you install (the finding suggests the \
-              closest one), or pin a version that has it.",
+        fix: "Use {value|the name the library has in the release you install (the finding suggests \
+              the closest one when there is one)} instead, or pin {package|the library} to a \
+              release that has the name when one does (the evidence says which); otherwise remove \
+              it or use what replaced it.",
         example: Example {
             lang: Python,
             before: "

@@ -237,9 +237,9 @@ pub(super) const ENTRIES: &[Entry] = &[
         why: "The backend's OTLP endpoint points past the collector (straight at Honeycomb, say), \
               so the collector receives nothing: its processors and exporters never run, and edits \
               to its config change nothing.",
-        fix: "Point the backend at the collector (`OTEL_EXPORTER_OTLP_ENDPOINT: \
-              \"http://otel-collector:4318\"`, the collector's service name), or remove the \
-              collector service.",
+        fix: "Add {var|the variable} to the environment of {service|the collector's service} as a \
+              reference (`HONEYCOMB_API_KEY: \"${HONEYCOMB_API_KEY}\"`), with the value in the \
+              shell or the project .env; then `docker compose up -d`.",
         example: Example {
             lang: Compose,
             before: r#"

@@ -17,9 +17,10 @@ pub(super) const ENTRIES: &[Entry] = &[
               (gRPC: `localhost:4317`). Inside the backend container localhost is the container \
               itself, where nothing listens: every export fails with a connection error in the log \
               and no span leaves.",
-        fix: "Set `OTEL_EXPORTER_OTLP_ENDPOINT: \"https://api.honeycomb.io\"` (EU: \
-              `https://api.eu1.honeycomb.io`; a collector: `http://otel-collector:4318`) in the \
-              backend service's environment, then `docker compose up -d`.",
+        fix: "Set `OTEL_EXPORTER_OTLP_ENDPOINT: \"https://api.honeycomb.io\"` in the environment \
+              of {service|the backend service} (EU teams: `https://api.eu1.honeycomb.io`; through \
+              a collector: its URL, e.g. `http://otel-collector:4318`), then `docker compose up \
+              -d`.",
         example: Example {
             lang: Compose,
             before: r#"
@@ -47,9 +48,10 @@ pub(super) const ENTRIES: &[Entry] = &[
         why: "Honeycomb finds the team and environment by the key in the `x-honeycomb-team` header. \
               Without it every export is answered 401 `missing 'x-honeycomb-team' header` and the \
               spans are dropped.",
-        fix: "Add `OTEL_EXPORTER_OTLP_HEADERS: \"x-honeycomb-team=${HONEYCOMB_API_KEY}\"` to the \
-              backend's environment and set HONEYCOMB_API_KEY in the shell or the project .env \
-              (`cruddur-obs init` does both), then `docker compose up -d`.",
+        fix: "Set {var|`OTEL_EXPORTER_OTLP_HEADERS`} to `x-honeycomb-team=${HONEYCOMB_API_KEY}` in \
+              the environment of {service|the backend service}, and give HONEYCOMB_API_KEY a value \
+              where compose reads it, the project .env or the shell (`cruddur-obs init` does \
+              both); then `docker compose up -d`.",
         example: Example {
             lang: Compose,
             before: r#"
@@ -74,8 +76,8 @@ pub(super) const ENTRIES: &[Entry] = &[
         why: "Honeycomb names the dataset after `service.name`. Unset, the SDK reports \
               `unknown_service` (or `unknown_service:python`), so the backend's traces land in the \
               `unknown_service` dataset, mixed with every other unnamed service.",
-        fix: "Set `OTEL_SERVICE_NAME` in the backend's environment to the dataset name you want, \
-              e.g. `OTEL_SERVICE_NAME: \"backend-flask\"`.",
+        fix: "Name the dataset: set `OTEL_SERVICE_NAME` in the environment of {service|the backend \
+              service} to {value|the name you want, e.g. `backend-flask`}.",
         example: Example {
             lang: Compose,
             before: r#"
@@ -101,7 +103,9 @@ pub(super) const ENTRIES: &[Entry] = &[
               wrong case or a letter missing reaches the container, but nothing reads it and \
               nothing warns: the setting falls back to its default (no header, `unknown_service`, \
               localhost).",
-        fix: "Rename {var} to the name the finding suggests, then `docker compose up -d`.",
+        fix: "Where {var|the misspelt variable} is written, rename it to {value|the name the \
+              finding suggests}, then `docker compose up -d`; when that name is set already, \
+              delete the misspelt one instead.",
         example: Example {
             lang: Compose,
             before: r#"
@@ -126,8 +130,10 @@ pub(super) const ENTRIES: &[Entry] = &[
         why: "`OTEL_EXPORTER_OTLP_ENDPOINT` is a base URL. The HTTP exporter appends `/v1/traces` \
               without checking for it, so `https://api.honeycomb.io/v1/traces` posts to \
               `/v1/traces/v1/traces`, and every export is answered 404.",
-        fix: "Drop `/v1/traces` from OTEL_EXPORTER_OTLP_ENDPOINT (`https://api.honeycomb.io`); a \
-              full URL belongs in OTEL_EXPORTER_OTLP_TRACES_ENDPOINT.",
+        fix: "Set `OTEL_EXPORTER_OTLP_ENDPOINT` to the base URL, without `/v1/traces`: {value|e.g. \
+              `https://api.honeycomb.io`} (when the value comes from another variable, drop the \
+              path there). The SDK appends `/v1/traces` itself; a full URL belongs in \
+              `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT`.",
         example: Example {
             lang: Compose,
             before: r#"
@@ -147,9 +153,9 @@ pub(super) const ENTRIES: &[Entry] = &[
         summary: "`OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` lacks `/v1/traces`: it is used as given.",
         why: "The per-signal endpoint is used exactly as written, and it wins over the base one. \
               `https://api.honeycomb.io` there posts the spans to `/`, which answers 404.",
-        fix: "End OTEL_EXPORTER_OTLP_TRACES_ENDPOINT with `/v1/traces` \
-              (`https://api.honeycomb.io/v1/traces`), or use OTEL_EXPORTER_OTLP_ENDPOINT instead, \
-              which gets the path appended.",
+        fix: "End `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` with `/v1/traces` ({value|e.g. \
+              `https://api.honeycomb.io/v1/traces`}): it is used exactly as given. Or set \
+              `OTEL_EXPORTER_OTLP_ENDPOINT` to the base URL instead, which gets the path appended.",
         example: Example {
             lang: Compose,
             before: r#"
@@ -171,9 +177,10 @@ pub(super) const ENTRIES: &[Entry] = &[
         why: "The exporter needs an absolute URL. Without a scheme (`api.honeycomb.io`) it cannot \
               send at all; Honeycomb takes OTLP over TLS only, so `http://` is refused; and \
               `ui.honeycomb.io` or `honeycomb.io` are the web site, not an OTLP receiver.",
-        fix: "Set OTEL_EXPORTER_OTLP_ENDPOINT to `https://api.honeycomb.io` (EU: \
-              `https://api.eu1.honeycomb.io`), or to your collector's URL \
-              (`http://otel-collector:4318`).",
+        fix: "Set {var|`OTEL_EXPORTER_OTLP_ENDPOINT`} to an absolute URL the backend can reach: \
+              {value|`https://api.honeycomb.io` (EU: `https://api.eu1.honeycomb.io`), or your \
+              collector's by its service name, e.g. `http://otel-collector:4318`}; then `docker \
+              compose up -d`.",
         example: Example {
             lang: Compose,
             before: r#"
@@ -196,8 +203,10 @@ pub(super) const ENTRIES: &[Entry] = &[
               `Header format invalid!` and drops an entry it cannot parse (quotes, `:`, no `=`); \
               a wrong name is sent but Honeycomb does not read it. Either way the key never \
               arrives and the export is answered 401.",
-        fix: "Write `x-honeycomb-team=${HONEYCOMB_API_KEY}`: no quotes inside the value, `=` between \
-              name and value, a comma between entries.",
+        fix: "Write {var|`OTEL_EXPORTER_OTLP_HEADERS`} as comma-separated `name=value` entries, \
+              `x-honeycomb-team=${HONEYCOMB_API_KEY}`: no quotes inside the value, `=` (not `:`) \
+              between name and value, and the header name `x-honeycomb-team`; then `docker compose \
+              up -d`.",
         example: Example {
             lang: Compose,
             before: r#"
@@ -218,8 +227,9 @@ pub(super) const ENTRIES: &[Entry] = &[
         why: "In the list form compose takes everything after the first `=` literally, so \
               `- OTEL_EXPORTER_OTLP_ENDPOINT=\"https://api.honeycomb.io\"` gives the SDK a URL that \
               starts with a quote: not a URL, and a header or dataset name with stray quotes.",
-        fix: "Drop the quotes around the value, quote the whole item \
-              (`- \"KEY=value\"`), or use the mapping form (`KEY: \"value\"`).",
+        fix: "Write the entry without the quotes around its value ({value|`- KEY=value`}), or \
+              quote the whole item (`- \"KEY=value\"`), or use the mapping form (`KEY: \
+              \"value\"`).",
         example: Example {
             lang: Compose,
             before: r#"
@@ -245,10 +255,12 @@ pub(super) const ENTRIES: &[Entry] = &[
               `http/protobuf` needs opentelemetry-exporter-otlp-proto-http, anything else \
               (`http/json` included) raises at start-up. gRPC to an HTTP port (4318) or HTTP to a \
               gRPC port (4317) fails every export.",
-        fix: "Make protocol, package and port agree: `OTEL_EXPORTER_OTLP_PROTOCOL: \"http/protobuf\"` \
-              with opentelemetry-exporter-otlp-proto-http and an HTTP endpoint (Honeycomb \
-              `https://api.honeycomb.io`, a collector's port 4318); or `grpc` with the -proto-grpc \
-              package and port 4317 (Honeycomb: 443).",
+        fix: "Make protocol, package and port agree: `http/protobuf` goes with \
+              opentelemetry-exporter-otlp-proto-http and an HTTP endpoint (Honeycomb \
+              `https://api.honeycomb.io`, a collector's port 4318), `grpc` with \
+              opentelemetry-exporter-otlp-proto-grpc and port 4317 (Honeycomb: 443); Python has no \
+              `http/json` exporter. To keep the exporter package you have, set \
+              {value|`OTEL_EXPORTER_OTLP_PROTOCOL` to its protocol}.",
         example: Example {
             lang: Compose,
             before: r#"
@@ -271,8 +283,9 @@ pub(super) const ENTRIES: &[Entry] = &[
         why: "`OTEL_SDK_DISABLED=true` makes the SDK hand out no-op tracers; under \
               `opentelemetry-instrument`, `OTEL_TRACES_EXPORTER=none` (or `console` alone) installs \
               no OTLP exporter. The app runs normally, nothing is sent, and nothing says why.",
-        fix: "Remove OTEL_SDK_DISABLED (or set it to `\"false\"`) and set `OTEL_TRACES_EXPORTER: \
-              \"otlp\"` or remove it (`otlp` is the default); then `docker compose up -d`.",
+        fix: "Turn tracing back on: remove `OTEL_SDK_DISABLED` (or set it to `\"false\"`), and set \
+              `OTEL_TRACES_EXPORTER` to `otlp` (`otlp,console` to keep printing spans) or remove \
+              it, since `otlp` is the default; then `docker compose up -d`.",
         example: Example {
             lang: Compose,
             before: r#"
@@ -296,9 +309,12 @@ pub(super) const ENTRIES: &[Entry] = &[
               variable becomes an empty string with only a warning \
               (`The \"VAR\" variable is not set. Defaulting to a blank string.`), so the backend \
               starts with an empty key or token and every export is rejected.",
-        fix: "Set {var} where compose reads it: a `NAME=value` line in the project .env \
-              (`cruddur-obs init` stores the key there) or `export` it in the shell that runs \
-              `docker compose up`; then `docker compose up -d`.",
+        fix: "Set {var|each variable the finding names} where compose reads variables: a \
+              `NAME=value` line in the project .env (an `env_file:` does not count) or `export \
+              NAME=value` in the shell that runs `docker compose up` (in Gitpod, `gp env \
+              NAME=value` also keeps it for new workspaces and `eval $(gp env -e)` loads it now). \
+              `cruddur-obs init` stores the Honeycomb key and the Rollbar token this way; AWS \
+              credentials are yours to export or add to .env. Then `docker compose up -d`.",
         example: Example {
             lang: Dotenv,
             before: "
@@ -320,8 +336,8 @@ pub(super) const ENTRIES: &[Entry] = &[
         why: "`gp env NAME=value` stores the variable for the workspace's next start; it does not \
               change shells that are already open. compose in this terminal does not see it and \
               substitutes an empty string.",
-        fix: "Run `eval $(gp env -e)` in this terminal (or open a new one), then \
-              `docker compose up -d`.",
+        fix: "Load {var|the variables stored with `gp env`} into this terminal with `eval $(gp env \
+              -e)` (or open a new terminal), then `docker compose up -d`.",
         example: Example {
             lang: Shell,
             before: "
@@ -344,8 +360,9 @@ pub(super) const ENTRIES: &[Entry] = &[
         summary: "An `env_file:` entry names a file that does not exist.",
         why: "compose refuses to create a service whose `env_file:` is missing \
               (`env file ... not found`): the backend does not start at all.",
-        fix: "Create {file} (`KEY=value` lines), or remove the `env_file:` entry, or mark it \
-              optional with `required: false` (compose 2.24 and later).",
+        fix: "Create {file|the env_file} (`KEY=value` lines; copy its example when one sits beside \
+              it), or remove the `env_file:` entry, or mark it optional with `required: false` \
+              (compose 2.24 and later).",
         example: Example {
             lang: Compose,
             before: r#"
@@ -371,8 +388,9 @@ pub(super) const ENTRIES: &[Entry] = &[
         why: "`env_file:` files go into the container's environment; compose's `${VAR}` \
               interpolation reads only the shell and the project `.env`. A `${VAR}` defined only \
               in an env_file is substituted as an empty string.",
-        fix: "Move {var} into the project .env (next to the compose file), or export it in the \
-              shell; keep the env_file for values the container reads directly.",
+        fix: "Define {var|the variable} in the project .env (next to the compose file) or export \
+              it in the shell: compose substitutes `${…}` from those two only. Keep the env_file \
+              for values the container reads directly.",
         example: Example {
             lang: Dotenv,
             before: "
@@ -395,8 +413,8 @@ pub(super) const ENTRIES: &[Entry] = &[
                   another service, not on the backend.",
         why: "Each container gets only its own service's `environment:`. Settings on the frontend \
               or the xray-daemon never reach the Python process, which runs with its defaults.",
-        fix: "Move those variables under the backend service's `environment:`, then \
-              `docker compose up -d`.",
+        fix: "Move {var|those variables} under the `environment:` of {service|the backend \
+              service}, then `docker compose up -d`.",
         example: Example {
             lang: Compose,
             before: r#"
@@ -422,8 +440,8 @@ pub(super) const ENTRIES: &[Entry] = &[
         why: "compose interpolates `${VAR}` from the shell and the project `.env` while it reads \
               the file, before any container exists; a service's `environment:` is never a source. \
               A variable defined only there is unset at interpolation, so `${VAR}` becomes \"\".",
-        fix: "Write the value itself where it is used, or define {var} in the project .env (or the \
-              shell) instead of the service's environment.",
+        fix: "Write the value itself where `${…}` uses it, or define {var|the variable} in the \
+              project .env (or the shell) instead of in a service's environment.",
         example: Example {
             lang: Compose,
             before: r#"

@@ -17,8 +17,10 @@ pub(super) const ENTRIES: &[Entry] = &[
               top-level `networks:`. An undefined one stops `docker compose up` with \
               `service \"backend-flask\" refers to undefined network internal-network`, and no \
               service starts.",
-        fix: "Define the network under the top-level `networks:`, or remove it from the service: \
-              the project's default network already connects every service.",
+        fix: "Define {value|the network} under the top-level `networks:`, or remove it from the \
+              services that join it: the project's default network already connects every service. \
+              A name built from a variable compose leaves empty needs that variable set (in the \
+              project .env or the shell).",
         example: Example {
             lang: Compose,
             before: r#"
@@ -49,7 +51,7 @@ pub(super) const ENTRIES: &[Entry] = &[
               invalid type, it should be a string, number, or a null`); compose v2 turns them into \
               text. The same file starts on one machine and not on another. A `null` or empty value \
               means something else again: the variable is taken from the shell running compose.",
-        fix: "Quote the value, e.g. `FLASK_DEBUG: \"true\"`.",
+        fix: "Quote each value the finding names, e.g. {value|`FLASK_DEBUG: \"true\"`}.",
         example: Example {
             lang: Compose,
             before: r#"

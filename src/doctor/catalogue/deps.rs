@@ -16,8 +16,8 @@ pub(super) const ENTRIES: &[Entry] = &[
               requests) instrumentation at start-up. A package missing from the requirements is \
               missing from the image: the app fails with `ModuleNotFoundError`, or under \
               `opentelemetry-instrument` that part is silently left out.",
-        fix: "Add {package} to {requirements} and rebuild the image: \
-              `docker compose up -d --build`.",
+        fix: "Add {package|the packages the finding names} to {requirements} and rebuild the \
+              image: `docker compose up -d --build`.",
         example: Example {
             lang: Requirements,
             before: "
@@ -46,9 +46,13 @@ pub(super) const ENTRIES: &[Entry] = &[
               opentelemetry-exporter-otlp-proto-http, `grpc` is -proto-grpc. With only the other \
               one installed, the code's import fails, or `opentelemetry-instrument` finds no \
               exporter for the configured protocol and exports nothing.",
-        fix: "Add the exporter package for the protocol in use (\
-              opentelemetry-exporter-otlp-proto-http for `http/protobuf`, -proto-grpc for `grpc`) \
-              to {requirements}, then `docker compose up -d --build`.",
+        fix: "Add {package|the exporter package for the protocol in use \
+              (opentelemetry-exporter-otlp-proto-http for `http/protobuf`, \
+              opentelemetry-exporter-otlp-proto-grpc for `grpc`)} to {requirements} and rebuild \
+              the image (`docker compose up -d --build`), or set `OTEL_EXPORTER_OTLP_PROTOCOL` to \
+              the protocol of the exporter that is installed (opentelemetry-distro defaults to \
+              `grpc`). An exporter other than OTLP needs its own package, or an `OTEL_*_EXPORTER` \
+              value that names one installed (`otlp`, `console`, `none`).",
         example: Example {
             lang: Requirements,
             before: "
@@ -70,9 +74,11 @@ pub(super) const ENTRIES: &[Entry] = &[
               (the instrumentations) `0.(N+21)bX`, and each instrumentation requires the api and \
               semantic conventions of its own release. A mismatched pair fails to install, or \
               breaks at import with an `ImportError` from opentelemetry.semconv.",
-        fix: "Pin matching releases, e.g. `opentelemetry-sdk==1.24.0` with \
-              `opentelemetry-instrumentation-flask==0.45b0`, or leave them all unpinned; then \
-              rebuild.",
+        fix: "Pin the instrumentation packages to {value|the contrib release that pairs with the \
+              core one (core `1.N` with contrib `0.(N+21)bX`, e.g. `opentelemetry-sdk==1.24.0` \
+              with `opentelemetry-instrumentation-flask==0.45b0`)}, or move the core packages to \
+              the release that pairs with them, or leave them all unpinned; then rebuild the \
+              image.",
         example: Example {
             lang: Requirements,
             before: "
@@ -96,7 +102,7 @@ pub(super) const ENTRIES: &[Entry] = &[
         why: "An import of a package that is not installed fails with `ModuleNotFoundError` and \
               the app does not start. Flask's signals (`got_request_exception.connect`, as \
               pyrollbar's Flask set-up uses) need `blinker` in Flask before 2.3.",
-        fix: "Add {package} to {requirements} and rebuild: \
+        fix: "Add {package|the package the finding names} to {requirements} and rebuild the image: \
               `docker compose up -d --build`.",
         example: Example {
             lang: Requirements,
@@ -122,9 +128,10 @@ pub(super) const ENTRIES: &[Entry] = &[
               them (`pip install -r`, `pip install .`, `poetry install`, a wheel stage, a start \
               script that runs pip). Otherwise none of them is in the image: the app fails at its \
               first OpenTelemetry import.",
-        fix: "Install the requirements in the Dockerfile before copying the code \
-              (`COPY requirements.txt .` then `RUN pip3 install -r requirements.txt`), and rebuild \
-              with `docker compose up -d --build`.",
+        fix: "Install {requirements} in the Dockerfile before copying the code (`COPY \
+              requirements.txt .` then `RUN pip3 install -r requirements.txt`; for a \
+              pyproject.toml, `COPY pyproject.toml .` and the package, then `RUN pip3 install .`), \
+              and rebuild with `docker compose up -d --build`.",
         example: Example {
             lang: Dockerfile,
             before: "
@@ -175,8 +182,8 @@ pub(super) const ENTRIES: &[Entry] = &[
               configurators; the SDK, the exporter and the OTEL_* variables are wired up by a \
               distro. Without opentelemetry-distro no TracerProvider is set and every span goes to \
               the no-op provider.",
-        fix: "Add opentelemetry-distro (with the OTLP exporter package) to {requirements} \
-              and rebuild the image.",
+        fix: "Add opentelemetry-distro (with the OTLP exporter package) to {requirements} and \
+              rebuild the image: `docker compose up -d --build`.",
         example: Example {
             lang: Requirements,
             before: "
@@ -200,7 +207,8 @@ pub(super) const ENTRIES: &[Entry] = &[
         why: "The debug reloader (`--debug`, `FLASK_DEBUG=1`, `FLASK_ENV=development`) runs the \
               app again in a child process, which auto-instrumentation does not reach: the requests \
               it serves produce no spans (OpenTelemetry's Python troubleshooting guide).",
-        fix: "Add `--no-reload` to the `flask run` command, or drop debug mode for runs you trace.",
+        fix: "Add `--no-reload` to the `flask run` command (or set `FLASK_RUN_RELOAD=false`), or \
+              drop debug mode for runs you trace.",
         example: Example {
             lang: Dockerfile,
             before: "

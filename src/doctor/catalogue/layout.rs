@@ -15,8 +15,9 @@ pub(super) const ENTRIES: &[Entry] = &[
               the backend service, its environment, its build context. Without one there is no \
               backend to check, and `docker compose up` itself stops with \
               `no configuration file provided: not found`.",
-        fix: "Run cruddur-obs in the directory that holds the compose file (`--dir DIR`), or name \
-              the file with `--file FILE` when it has another name.",
+        fix: "Run cruddur-obs in the directory that holds the compose file (or below it), or point \
+              at that directory with `--dir DIR`; a compose file with another name is given with \
+              `--file FILE`, and a path given with `--file` or `COMPOSE_FILE` must exist.",
         example: Example {
             lang: Shell,
             before: "
@@ -37,9 +38,10 @@ pub(super) const ENTRIES: &[Entry] = &[
         why: "compose parses the whole file before it starts anything: one indentation slip or an \
               unclosed quote stops `docker compose up` with `yaml: line N: did not find expected \
               key`, and no service starts. The finding gives the line and column.",
-        fix: "Correct the YAML at the line and column shown: indent with spaces only (no tabs), \
-              the same depth for every key of one mapping, a space after each `:`, every quote \
-              closed. `docker compose config` shows the file as compose reads it.",
+        fix: "Correct the compose file where the finding points: indent with spaces only (no \
+              tabs), the same depth for every key of one mapping, a space after each `:`, every \
+              quote closed; the top level is a mapping whose `services:` maps each service name to \
+              its settings. `docker compose config` shows the file as compose reads it.",
         example: Example {
             lang: Compose,
             before: r#"
@@ -69,8 +71,8 @@ pub(super) const ENTRIES: &[Entry] = &[
               context, requirements and Dockerfile. doctor takes `--service`, else the service \
               whose build context holds a Flask app, else one named `backend-flask`; with none of \
               these it cannot tell which service to judge. The finding lists the services found.",
-        fix: "Name the backend with `--service NAME`, or give its service a `build:` context that \
-              holds the Flask app.",
+        fix: "Name the backend with `--service NAME` (one of the services the finding lists), or \
+              give the backend's service a `build:` context that holds the Flask app.",
         example: Example {
             lang: Compose,
             before: r#"
@@ -95,9 +97,9 @@ pub(super) const ENTRIES: &[Entry] = &[
         why: "The packages the instrumentation imports reach the image through the requirements \
               file the Dockerfile installs. With none, doctor cannot tell what the image holds, and \
               `cruddur-obs init` has nowhere to add the OpenTelemetry packages.",
-        fix: "Create requirements.txt in the backend's build context (`cruddur-obs init` then adds \
-              the OpenTelemetry packages) and install it in the Dockerfile with \
-              `RUN pip3 install -r requirements.txt`.",
+        fix: "Create requirements.txt in {file|the backend's build context} (`cruddur-obs init` \
+              then adds the OpenTelemetry packages) and install it in the Dockerfile with `RUN \
+              pip3 install -r requirements.txt`.",
         example: Example {
             lang: Dockerfile,
             before: "
@@ -126,10 +128,11 @@ pub(super) const ENTRIES: &[Entry] = &[
         why: "Nothing in the backend creates spans or sends them anywhere, so every vendor's screen \
               stays empty. The other checks would only list the missing pieces one by one; this is \
               the one cause.",
-        fix: "Run `cruddur-obs init` in the project: it adds the variables to the backend's compose \
-              environment, the packages to the requirements, the instrumentation after \
-              `app = Flask(__name__)`, and stores the key outside tracked files. \
-              `cruddur-obs init --dry-run` shows the changes first.",
+        fix: "Run `cruddur-obs init` in the project: it adds the variables to the environment of \
+              {service|the backend service}, the packages to its requirements and the \
+              instrumentation after `app = Flask(__name__)`, and stores the Honeycomb key outside \
+              tracked files (in .env, or with `gp env` in Gitpod). `cruddur-obs init --dry-run` \
+              shows the changes first.",
         example: Example {
             lang: Python,
             before: "
@@ -166,9 +169,10 @@ pub(super) const ENTRIES: &[Entry] = &[
               docker-compose.yaml and docker-compose.yml; with only variants present, \
               `docker compose up` stops with `no configuration file provided: not found`, and so \
               does every script or README step that runs it.",
-        fix: "Choose the file compose should run, {file} or another variant: pass it with `-f` \
-              (`docker compose -f docker-compose-local.yml up`), or set `COMPOSE_FILE` to it in \
-              the project .env (compose reads it there), or rename it to docker-compose.yml.",
+        fix: "Tell compose which file to run, {file|one of the variants the finding lists} or \
+              another: pass it with `-f` ({command|`docker compose -f docker-compose-local.yml \
+              up`}), set `COMPOSE_FILE` to it in the project .env (compose reads it there), or \
+              rename it to docker-compose.yml.",
         example: Example {
             lang: Dotenv,
             before: "

@@ -17,7 +17,8 @@ pub(super) const ENTRIES: &[Entry] = &[
               app.py builds another: the second call is ignored with this warning, so the exporter \
               added in code hangs off a provider nothing uses.",
         fix: "Set tracing up once: either start with `opentelemetry-instrument` (configured by the \
-              OTEL_* variables) or build the TracerProvider and exporter in app.py, not both.",
+              OTEL_* variables) or build the TracerProvider, BatchSpanProcessor and \
+              OTLPSpanExporter in app.py, not both.",
         example: Example {
             lang: Dockerfile,
             before: "
@@ -42,9 +43,11 @@ pub(super) const ENTRIES: &[Entry] = &[
               that runs at import time, in a background thread, or after the request has ended \
               finds none: the subsegment is dropped, and with the default \
               `AWS_XRAY_CONTEXT_MISSING=RUNTIME_ERROR` the call raises.",
-        fix: "Open subsegments only while a request is handled (in the view, not at import or in \
-              another thread); set `AWS_XRAY_CONTEXT_MISSING: \"LOG_ERROR\"` on the backend \
-              meanwhile so it logs instead of raising.",
+        fix: "Open subsegments only while XRayMiddleware handles a request (in the view, not at \
+              import or in another thread), or begin a segment of your own with \
+              `xray_recorder.begin_segment(…)` for work outside requests; \
+              `AWS_XRAY_CONTEXT_MISSING: \"LOG_ERROR\"` on the backend makes it log instead of \
+              raising meanwhile.",
         example: Example {
             lang: Python,
             before: "

@@ -17,8 +17,10 @@ pub(super) const ENTRIES: &[Entry] = &[
               against a TLS port, an intercepting proxy). The SDK retries, logs \
               `Failed to export batch`, and drops the spans. The finding says which step failed.",
         fix: "Check the host and port in OTEL_EXPORTER_OTLP_ENDPOINT (Honeycomb: \
-              `https://api.honeycomb.io`, port 443; a collector: `http://otel-collector:4318`, by \
-              its service name) and the machine's outbound network.",
+              `https://api.honeycomb.io` or `https://api.eu1.honeycomb.io`, port 443; a collector: \
+              `http://otel-collector:4318`, by its service name) and the outbound network of the \
+              machine and the container; behind an intercepting proxy, TLS needs the proxy's CA in \
+              the container (`REQUESTS_CA_BUNDLE`).",
         example: Example {
             lang: Compose,
             before: r#"
@@ -40,8 +42,8 @@ pub(super) const ENTRIES: &[Entry] = &[
               `/v1/traces/v1/traces` from a base endpoint that already had the path, `/` from a \
               traces endpoint without it, or a path the server does not serve.",
         fix: "Put the base URL with no path in OTEL_EXPORTER_OTLP_ENDPOINT \
-              (`https://api.honeycomb.io`), or a full URL ending in `/v1/traces` in \
-              OTEL_EXPORTER_OTLP_TRACES_ENDPOINT.",
+              (`https://api.honeycomb.io`: the SDK appends `/v1/traces`), or a full URL ending in \
+              `/v1/traces` in OTEL_EXPORTER_OTLP_TRACES_ENDPOINT.",
         example: Example {
             lang: Compose,
             before: r#"
@@ -65,7 +67,9 @@ pub(super) const ENTRIES: &[Entry] = &[
               the spans are lost, and the `x-honeycomb-team` header goes to the new host. \
               cruddur-obs does not follow it, as that would send the key there.",
         fix: "Put the final API URL in the endpoint: `https://api.honeycomb.io` (EU: \
-              `https://api.eu1.honeycomb.io`), never the address of the web site.",
+              `https://api.eu1.honeycomb.io`), never the address of a web site; for another \
+              server, the address it redirects to, if you trust that host (the key was not sent \
+              there).",
         example: Example {
             lang: Compose,
             before: r#"
@@ -85,8 +89,8 @@ pub(super) const ENTRIES: &[Entry] = &[
         summary: "The Rollbar API cannot be reached.",
         why: "pyrollbar posts each item to api.rollbar.com over HTTPS. When DNS, the connection or \
               TLS fails, it logs the exception and the item is lost.",
-        fix: "Check DNS and outbound HTTPS from the machine and the container; behind a proxy, give \
-              the backend `HTTPS_PROXY` in its environment.",
+        fix: "Check DNS and outbound HTTPS to api.rollbar.com from the machine and the container; \
+              behind a proxy, give the backend `HTTPS_PROXY` in its environment.",
         example: Example {
             lang: Log,
             before: "
@@ -108,7 +112,8 @@ pub(super) const ENTRIES: &[Entry] = &[
               the daemon is down, not published, or listening elsewhere. The daemon's TCP port 2000 \
               (it serves sampling rules there) is what can be probed, and nothing answered.",
         fix: "Start the daemon (`docker compose up -d xray-daemon`), publish `2000:2000/udp` (and \
-              `2000:2000/tcp` to probe it), and check its log for region or credential errors.",
+              `2000:2000/tcp` to probe it), and check its log (`docker compose logs xray-daemon`) \
+              for region or credential errors.",
         example: Example {
             lang: Compose,
             before: r#"
@@ -203,7 +208,8 @@ pub(super) const ENTRIES: &[Entry] = &[
         why: "Honeycomb (or a proxy in between) failed on its side. The exporter retries 502, 503 \
               and 504, and drops the batch when the retries run out. Nothing in the project \
               causes it.",
-        fix: "Try again later and check status.honeycomb.io; nothing to change in the app.",
+        fix: "Try again later and check status.honeycomb.io: the exporter retries on its own, and \
+              nothing in the app needs to change.",
         example: Example {
             lang: Log,
             before: "

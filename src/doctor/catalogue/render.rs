@@ -240,6 +240,9 @@ pub fn json(e: &Entry) -> serde_json::Value {
         "summary": e.summary,
         "why": e.why,
         "fix": fix_text(e),
+        // The text with its placeholders: doctor's `fix` is this, filled
+        // with the finding's `fix_values`.
+        "fix_template": e.fix,
         "example": {
             "language": e.example.lang.name(),
             "before": dedent(e.example.before),

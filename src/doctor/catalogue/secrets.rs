@@ -16,10 +16,12 @@ pub(super) const ENTRIES: &[Entry] = &[
         why: "Compose files, code, Dockerfiles, .gitpod.yml and collector configs are committed: a \
               literal key is in the repository's history for good, readable by anyone who can \
               read the repository (a public GitHub repo, a fork), who can then send data as you.",
-        fix: "Replace the literal with a reference (`${HONEYCOMB_API_KEY}` in compose, \
-              `os.getenv(\"HONEYCOMB_API_KEY\")` in Python), keep the value in the git-ignored .env \
-              or `gp env`, and revoke the exposed key in the \
-              vendor's settings: it stays in git history.",
+        fix: "Take the secret out of {file|the tracked file}: in its place write {value|a \
+              reference (`${HONEYCOMB_API_KEY}` in compose, `os.getenv(\"HONEYCOMB_API_KEY\")` in \
+              Python)}, or in a Dockerfile or .gitpod.yml delete it and pass it through compose's \
+              `environment:`; keep the value of {var|the variable} in the git-ignored project .env \
+              (or with `gp env` in Gitpod), and revoke the key in the vendor's settings if the \
+              file was ever committed or shared: git history keeps it.",
         example: Example {
             lang: Compose,
             before: r#"
@@ -39,8 +41,8 @@ pub(super) const ENTRIES: &[Entry] = &[
         summary: "`.env` holds secrets but git does not ignore it.",
         why: "`.env` is where compose reads `${VAR}` values and where init stores the key. If git \
               does not ignore it, the next `git add .` commits the key.",
-        fix: "Add `.env` to .gitignore; if it was ever committed, see \
-              `cruddur-obs explain dotenv-tracked`.",
+        fix: "Add `.env` to .gitignore; if it was ever committed, also untrack it and revoke the \
+              keys it held (`cruddur-obs explain dotenv-tracked`).",
         example: Example {
             lang: Shell,
             before: "
@@ -134,8 +136,9 @@ pub(super) const ENTRIES: &[Entry] = &[
         why: "The key is sent exactly as stored: quotes, a trailing newline or spaces copied with \
               it make Honeycomb answer 401. A value of no known shape is usually something else \
               (a key's id, a management key, a dataset name).",
-        fix: "Store the key alone, as Honeycomb shows it under Environment settings → API keys: no \
-              quotes inside the value, no spaces, no line break.",
+        fix: "Copy the ingest key again from Honeycomb (Environment settings → API keys) and store \
+              it alone: no quotes inside the value, no spaces, no line break (`cruddur-obs init` \
+              stores it that way, in .env or with `gp env`).",
         example: Example {
             lang: Dotenv,
             before: "
@@ -156,8 +159,9 @@ pub(super) const ENTRIES: &[Entry] = &[
         why: "Classic keys (32 hex characters, or `hc?ic_...`) send to the dataset named by the \
               `x-honeycomb-dataset` header, not by `service.name`; without it Honeycomb answers 401 \
               `missing 'x-honeycomb-dataset' header`.",
-        fix: "Add `x-honeycomb-dataset=<dataset>` to OTEL_EXPORTER_OTLP_HEADERS after the team \
-              header, comma-separated, or use an environment ingest key.",
+        fix: "Append {value|`,x-honeycomb-dataset=<dataset>`} to \
+              {var|`OTEL_EXPORTER_OTLP_HEADERS`}, after the team header; or use an environment \
+              ingest key, which needs no dataset header.",
         example: Example {
             lang: Compose,
             before: r#"
@@ -178,7 +182,9 @@ pub(super) const ENTRIES: &[Entry] = &[
         why: "Honeycomb does not know the key: revoked, mistyped, cut short, or from a team you \
               are not in. Every export with it is answered 401 the same way.",
         fix: "Copy an ingest key from Honeycomb (Environment settings → API keys) into \
-              HONEYCOMB_API_KEY in the project .env, then `docker compose up -d`.",
+              HONEYCOMB_API_KEY where compose reads it (`cruddur-obs init` stores it in .env, or \
+              with `gp env` in Gitpod), check that the endpoint is the key's region \
+              (`api.honeycomb.io` or `api.eu1.honeycomb.io`), then `docker compose up -d`.",
         example: Example {
             lang: Log,
             before: "
@@ -199,8 +205,9 @@ pub(super) const ENTRIES: &[Entry] = &[
         why: "Honeycomb US and EU are separate instances: a key made at ui.eu1.honeycomb.io is \
               unknown to api.honeycomb.io (401) and the other way round. The key is fine; the \
               endpoint is in the wrong region.",
-        fix: "Point OTEL_EXPORTER_OTLP_ENDPOINT at the key's region: `https://api.eu1.honeycomb.io` \
-              for EU keys, `https://api.honeycomb.io` for US keys.",
+        fix: "Point `OTEL_EXPORTER_OTLP_ENDPOINT` at the key's region: \
+              {value|`https://api.eu1.honeycomb.io` for EU keys, `https://api.honeycomb.io` for US \
+              keys} (`cruddur-obs init --region eu|us` writes it).",
         example: Example {
             lang: Compose,
             before: r#"
@@ -220,8 +227,8 @@ pub(super) const ENTRIES: &[Entry] = &[
         summary: "The key lacks the `events` permission.",
         why: "`/1/auth` shows a key without `events` (a configuration key made for markers or \
               boards): Honeycomb refuses every export made with it.",
-        fix: "Give the key \"Send Events\" in Honeycomb's API key settings, or create an ingest \
-              key and use that.",
+        fix: "Give the key the \"Send Events\" permission in Honeycomb's API key settings, or use \
+              an ingest key, which has it.",
         example: Example {
             lang: Log,
             before: "
@@ -263,9 +270,11 @@ pub(super) const ENTRIES: &[Entry] = &[
         summary: "The code reports to Rollbar but no token reaches the container.",
         why: "pyrollbar needs a server access token at `rollbar.init`; with `None` or an empty \
               string it logs `pyrollbar: No access_token provided` and reports nothing.",
-        fix: "Pass `ROLLBAR_ACCESS_TOKEN: \"${ROLLBAR_ACCESS_TOKEN}\"` in the backend's environment, \
-              set the value in the shell or .env, and read it with \
-              `os.getenv('ROLLBAR_ACCESS_TOKEN')`; then `docker compose up -d`.",
+        fix: "Pass the token to {service|the backend service}: add {value|`ROLLBAR_ACCESS_TOKEN: \
+              \"${ROLLBAR_ACCESS_TOKEN}\"`} to its environment, keep the token itself in the \
+              project .env or the shell (`cruddur-obs init` stores it there, or with `gp env` in \
+              Gitpod), and read that variable at start-up \
+              (`rollbar.init(os.getenv('ROLLBAR_ACCESS_TOKEN'), …)`); then `docker compose up -d`.",
         example: Example {
             lang: Compose,
             before: r#"
@@ -291,8 +300,10 @@ pub(super) const ENTRIES: &[Entry] = &[
         why: "Rollbar refused the token: unknown, disabled or expired (Rollbar expired every token \
               issued before 2023-10-10), or a client token (`post_client_item`) where the server \
               needs `post_server_item`. Every item is dropped.",
-        fix: "Create a project access token with the `post_server_item` scope (Project settings → \
-              Project Access Tokens) and put it in ROLLBAR_ACCESS_TOKEN.",
+        fix: "Create a project access token with the `post_server_item` scope (Rollbar: Project \
+              settings → Project Access Tokens; tokens issued before 2023-10-10 were expired by \
+              Rollbar), put it in ROLLBAR_ACCESS_TOKEN where compose reads it, then `docker \
+              compose up -d`.",
         example: Example {
             lang: Log,
             before: "
@@ -315,9 +326,12 @@ pub(super) const ENTRIES: &[Entry] = &[
               `NoRegionError` (watchtower fails when its handler is created) and the daemon exits; \
               without credentials the daemon cannot upload segments and watchtower cannot write \
               its log stream.",
-        fix: "Give {service} a region and credentials: `AWS_DEFAULT_REGION`, `AWS_ACCESS_KEY_ID` and \
-              `AWS_SECRET_ACCESS_KEY` as `${...}` references in its environment, the values in the \
-              shell (`gp env` in Gitpod) or the project .env; then `docker compose up -d`.",
+        fix: "Give {service|the service that calls AWS (the backend, the X-Ray daemon)} {var|a \
+              region and credentials: `AWS_DEFAULT_REGION`, `AWS_ACCESS_KEY_ID`, \
+              `AWS_SECRET_ACCESS_KEY`}: in its environment a reference such as `AWS_ACCESS_KEY_ID: \
+              \"${AWS_ACCESS_KEY_ID}\"`, the value exported in the shell that runs compose, put in \
+              the project .env, or stored with `gp env` in Gitpod (`cruddur-obs init` does not \
+              store AWS credentials). Then `docker compose up -d`.",
         example: Example {
             lang: Compose,
             before: r#"

@@ -15,9 +15,9 @@ pub(super) const ENTRIES: &[Entry] = &[
         why: "A container that is not running sends nothing, however right its configuration is. \
               Its exit code and last log lines say why; the finding quotes them, each mapped to \
               its id as `doctor --logs` does.",
-        fix: "Fix what the quoted log lines name (their ids are listed; `cruddur-obs explain <id>` \
-              tells more), then `docker compose up -d`; `docker compose logs` shows the full \
-              output.",
+        fix: "Fix the cause its log names (quoted in the evidence, under their own ids when doctor \
+              knows them: `cruddur-obs explain ID`), then start it: {command|`docker compose up -d \
+              <service>`}. A service with no container yet only needs starting.",
         example: Example {
             lang: Log,
             before: "
@@ -40,8 +40,8 @@ pub(super) const ENTRIES: &[Entry] = &[
         why: "A container keeps the environment it was created with. After an edit to the compose \
               file or `.env`, `docker compose restart` (or nothing) leaves the old values in \
               place: the running backend is not the configuration doctor checked.",
-        fix: "Recreate it: `docker compose up -d` (compose recreates the containers whose \
-              configuration changed).",
+        fix: "Recreate the container so it gets the environment compose gives it now: \
+              {command|`docker compose up -d <service>`} (a restart keeps the old environment).",
         example: Example {
             lang: Shell,
             before: "
@@ -61,7 +61,8 @@ pub(super) const ENTRIES: &[Entry] = &[
         summary: "The running image lacks packages the requirements now list.",
         why: "The image was built before the requirements changed, so the packages added since are \
               not in it: imports fail, or auto-instrumentation leaves those parts out.",
-        fix: "Rebuild the image and recreate the container: `docker compose up -d --build`.",
+        fix: "Rebuild the image and recreate the container: {command|`docker compose up -d --build \
+              <service>`}.",
         example: Example {
             lang: Shell,
             before: "
@@ -82,8 +83,9 @@ pub(super) const ENTRIES: &[Entry] = &[
         why: "The running process fails to export right now (401, an unreachable endpoint, a \
               missing component), whatever the files on disk say. Each failure is named under its \
               own id, with the log line as evidence.",
-        fix: "Fix the ids quoted with the log lines, then recreate the container with \
-              `docker compose up -d`.",
+        fix: "Read the lines around the failure ({command|`docker logs <container>`}) or feed them \
+              to `cruddur-obs doctor --logs -`, fix the cause they name, then recreate the \
+              container with `docker compose up -d`.",
         example: Example {
             lang: Log,
             before: "

@@ -106,6 +106,13 @@ fn fix_texts_use_only_known_placeholders() {
             // The generic phrase ("the service named in the finding") takes no 's.
             assert!(!e.fix.contains(&format!("{{{name}}}'s")), "{}", e.id);
         }
+        for phrase in placeholders::phrases(e.fix) {
+            assert!(
+                !phrase.trim().is_empty() && placeholders::names(phrase).is_empty(),
+                "{}: phrase {phrase:?}",
+                e.id
+            );
+        }
         for text in [e.summary, e.why] {
             assert!(
                 placeholders::names(text).is_empty(),
@@ -123,38 +130,55 @@ fn no_placeholder_reaches_a_finding() {
     for e in CATALOGUE.iter() {
         let bare = Finding::new(e.id, "t");
         assert!(
-            placeholders::names(&bare.fix).is_empty(),
+            placeholders::names(bare.fix()).is_empty(),
             "{}: {}",
             e.id,
-            bare.fix
+            bare.fix()
         );
         assert!(
-            bare.fix.starts_with(&e.fix[..4]),
+            bare.fix().starts_with(&e.fix[..4]),
             "{}: not the catalogue's fix",
             e.id
         );
+        // Not even one the parser would not take for a placeholder.
+        for p in NAMES {
+            for raw in [format!("{{{}}}", p.name), format!("{{{}|", p.name)] {
+                assert!(!bare.fix().contains(&raw), "{}: {raw} left", e.id);
+            }
+        }
         let mut filled = Finding::new(e.id, "t");
         for p in NAMES {
             filled = filled.fill(p.name, "VALUE");
         }
-        assert!(placeholders::names(&filled.fix).is_empty(), "{}", e.id);
+        assert!(placeholders::names(filled.fix()).is_empty(), "{}", e.id);
         let used = placeholders::names(e.fix).len();
-        assert_eq!(filled.fix.matches("VALUE").count(), used, "{}", e.id);
+        assert_eq!(filled.fix().matches("VALUE").count(), used, "{}", e.id);
     }
     let f = Finding::new("requirements-missing-provider", "t")
         .fill("package", "blinker")
         .fill("requirements", "backend-flask/requirements.txt");
     assert!(
-        f.fix
+        f.fix()
             .starts_with("Add `blinker` to `backend-flask/requirements.txt`"),
         "{}",
-        f.fix
+        f.fix()
     );
-    // A check's own text still wins, and later fills do not undo it.
-    let own = Finding::new("compose-var-unset", "t")
-        .fix("mine")
-        .fill("var", "X");
-    assert_eq!(own.fix, "mine");
+    // The fix is always the catalogue's text with the values given, the
+    // last value of a name winning, whatever else the finding carries.
+    let f = Finding::new("compose-var-unset", "t")
+        .fill("var", "X")
+        .service("backend-flask")
+        .evidence("e")
+        .fill("var", "A, B");
+    assert_eq!(
+        f.fix(),
+        entry("compose-var-unset").fix_with(&[("var", "A, B"), ("service", "backend-flask")])
+    );
+    assert!(
+        f.fix().starts_with("Set `A`, `B` where compose reads"),
+        "{}",
+        f.fix()
+    );
 }
 
 /// Whether `doctor --fix` repairs an id is the `fixable` flag, which the

@@ -75,8 +75,9 @@ pub(super) const ENTRIES: &[Entry] = &[
         why: "The SDK sends to 127.0.0.1:2000 unless `AWS_XRAY_DAEMON_ADDRESS` says otherwise; in \
               the backend container that is the container itself, not the daemon service. UDP \
               sends succeed with no listener, so nothing reports the loss.",
-        fix: "Set `AWS_XRAY_DAEMON_ADDRESS: \"xray-daemon:2000\"` (the daemon's service name) in the \
-              backend's environment, then `docker compose up -d`.",
+        fix: "Set `AWS_XRAY_DAEMON_ADDRESS` to {value|`xray-daemon:2000` (the daemon's service \
+              name and port)} in the environment of {service|the backend service}, then `docker \
+              compose up -d`.",
         example: Example {
             lang: Compose,
             before: r#"
@@ -101,8 +102,10 @@ pub(super) const ENTRIES: &[Entry] = &[
         summary: "The X-Ray daemon service has no region: it exits at start.",
         why: "The daemon needs a region to know where to upload; with no `AWS_REGION` and no `-n`, \
               it logs `Cannot fetch region variable from config file` and exits.",
-        fix: "Add `AWS_REGION: \"${AWS_DEFAULT_REGION}\"` (or your region, e.g. `us-east-1`) to \
-              the environment of {service}, then `docker compose up -d`.",
+        fix: "Give {service|the daemon's service} a region: add `AWS_REGION: \
+              \"${AWS_DEFAULT_REGION}\"` (or your region, e.g. `us-east-1`) to its environment, or \
+              pass it as `command:` items (`[\"-n\", \"us-east-1\"]`); then `docker compose up \
+              -d`.",
         example: Example {
             lang: Compose,
             before: r#"
@@ -131,8 +134,8 @@ pub(super) const ENTRIES: &[Entry] = &[
               runs the daemon: `[\"xray -o -b xray-daemon:2000\"]` is a single word that is not a \
               flag, where the daemon's flag parser stops. The daemon runs with its default flags, \
               not yours.",
-        fix: "Write each flag as its own item and leave out the program name: \
-              `command: [\"-o\", \"-b\", \"xray-daemon:2000\"]`.",
+        fix: "Write each flag as its own item and leave out the program name, which the image's \
+              entrypoint already runs: `command: [\"-o\", \"-b\", \"xray-daemon:2000\"]`.",
         example: Example {
             lang: Compose,
             before: r#"

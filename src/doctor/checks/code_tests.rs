@@ -255,9 +255,10 @@ fn gunicorn_preload_with_import_time_tracing() {
     assert_at(&f, APP, Some(11));
     assert!(f
         .evidence
+        .as_deref()
         .unwrap()
         .ends_with("docker-compose.yml:9: command: gunicorn --preload -b 0.0.0.0:4567 app:app"));
-    assert!(f.fix.contains("post_fork"));
+    assert!(f.fix().contains("post_fork"));
 }
 
 #[test]

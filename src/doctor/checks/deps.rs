@@ -51,9 +51,8 @@ pub fn provider_packages(ctx: &Ctx) -> Vec<Finding> {
             .at(display, Some(line))
             .column(Some(column_of(&code)))
             .evidence(format!("{display}:{line}: {}", code.trim()))
-            .fix(format!(
-                "add {package} to {req_file} and rebuild the image (`docker compose up --build`)"
-            ))
+            .fill("package", package)
+            .fill("requirements", req_file.as_str())
             .edit(Fix::AddPackages(vec![package.to_string()])),
         );
     };
@@ -157,10 +156,7 @@ pub fn dockerfile(ctx: &Ctx) -> Vec<Finding> {
             )
             .at(cmd.file.clone(), cmd.line)
             .evidence(format!("{}: {}", cmd.location(), cmd.text))
-            .fix(format!(
-                "add opentelemetry-distro to {req_file} and rebuild the image; without a distro \
-                 opentelemetry-instrument configures no SDK and exports nothing"
-            ))
+            .fill("requirements", req_file)
             .edit(Fix::AddPackages(vec!["opentelemetry-distro".into()])),
         );
     }
@@ -261,7 +257,8 @@ fn no_requirements(ctx: &Ctx, image: &Image) -> Option<Finding> {
             format!("the backend Dockerfile never installs {name}"),
         )
         .at(image.display.clone(), pip.map(|r| r.line))
-        .evidence(evidence),
+        .evidence(evidence)
+        .fill("requirements", name),
     )
 }
 
@@ -333,11 +330,11 @@ fn reloader(
             "opentelemetry-instrument runs Flask with the debug reloader",
         )
         .at(cmd.file.clone(), cmd.line)
-        .evidence(format!("{}: {}; reloader on through {why}", cmd.location(), cmd.text))
-        .fix(
-            "add `--no-reload` to the `flask run` command (or set FLASK_RUN_RELOAD=false): the \
-             debug reloader breaks auto-instrumentation (OpenTelemetry's Python troubleshooting guide)",
-        ),
+        .evidence(format!(
+            "{}: {}; reloader on through {why}",
+            cmd.location(),
+            cmd.text
+        )),
     )
 }
 

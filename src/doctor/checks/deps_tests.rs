@@ -258,7 +258,7 @@ fn version_skew_quotes_both_pins() {
     let tp = ok_project_with(REQ, |_| pinned("0.44b0"));
     let f = only(&tp, "requirements-version-skew");
     assert_at(&f, REQ, Some(6));
-    let evidence = f.evidence.unwrap();
+    let evidence = f.evidence.clone().unwrap();
     assert!(
         evidence.contains("opentelemetry-api==1.24.0 (backend-flask/requirements.txt:3)"),
         "{evidence}"
@@ -266,7 +266,7 @@ fn version_skew_quotes_both_pins() {
     assert!(evidence.contains(
         "opentelemetry-instrumentation-flask==0.44b0 (backend-flask/requirements.txt:6)"
     ));
-    assert!(f.fix.contains("0.45b0"));
+    assert!(f.fix().contains("0.45b0"));
 }
 
 #[test]

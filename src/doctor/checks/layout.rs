@@ -13,10 +13,20 @@ pub fn requirements(ctx: &Ctx) -> Vec<Finding> {
         return Vec::new();
     };
     let shown = ctx.project.display(context);
-    vec![Finding::new("requirements-missing", format!("`{}` has no requirements.txt or pyproject.toml", backend.service))
-        .file(if shown.is_empty() { ".".into() } else { shown })
-        .evidence(format!("build context {} holds neither file", context.display()))
-        .fix("create requirements.txt in the build context (cruddur-obs init adds the OpenTelemetry packages) and install it in the Dockerfile")]
+    let shown = if shown.is_empty() { ".".into() } else { shown };
+    vec![Finding::new(
+        "requirements-missing",
+        format!(
+            "`{}` has no requirements.txt or pyproject.toml",
+            backend.service
+        ),
+    )
+    .file(shown.clone())
+    .evidence(format!(
+        "build context {} holds neither file",
+        context.display()
+    ))
+    .fill("file", shown)]
 }
 
 /// No telemetry at all: one finding that says to run init, instead of the

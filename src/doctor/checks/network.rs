@@ -3,6 +3,7 @@
 //! own timeout; one that does not finish is "could not check", never a pass.
 
 use crate::cli::RemoteArgs;
+use crate::doctor::finding::without_advice;
 use crate::doctor::{catalogue, Category, Ctx, Diagnosis, Finding};
 use crate::http::Http;
 use crate::otlp::Protocol;
@@ -114,17 +115,17 @@ fn findings(report: &Report, offline: &[Finding]) -> Vec<Finding> {
     if let Some(cause) = report.cause.filter(|_| !report.ok) {
         let known = catalogue::CATALOGUE.iter().any(|e| e.id == cause);
         if known && !offline.iter().any(|f| f.id == cause) {
-            let mut f = Finding::new(cause, report.message.clone()).fix(fix_for(cause));
+            let mut f = Finding::new(cause, without_advice(&report.message));
             if let Some(s) = report.status {
                 f = f.evidence(format!("{} answered {s}", report.target));
             }
             out.push(f);
         }
     }
-    for detail in &report.details {
-        if detail.contains("honeycomb-key-cannot-create-dataset") {
-            out.push(Finding::new("honeycomb-key-cannot-create-dataset", detail.clone()).fix("give the key \"Create Datasets\" in Honeycomb, or send once with a key that has it"));
-        }
+    let dataset = "honeycomb-key-cannot-create-dataset";
+    for detail in report.details.iter().filter(|d| d.contains(dataset)) {
+        let said = detail.replace(&format!(" ({dataset})"), "");
+        out.push(Finding::new(dataset, without_advice(&said)));
     }
     out
 }
@@ -153,29 +154,11 @@ fn attach_region_fix(found: &mut [Finding], ctx: &Ctx) {
             f.file = Some(file.clone());
             f.line = *line;
         }
-        f.fix = format!(
-            "set OTEL_EXPORTER_OTLP_ENDPOINT: \"{}\" (the key belongs to that region)",
-            other.api_url()
-        );
+        f.fill_in("value", other.api_url());
         f.edits.push(crate::doctor::Fix::Env(vec![EnvOp::Set {
             name: "OTEL_EXPORTER_OTLP_ENDPOINT".into(),
             value: other.api_url().into(),
         }]));
         f.fixable = true;
-    }
-}
-
-fn fix_for(id: &str) -> &'static str {
-    match id {
-        "honeycomb-key-rejected" => "copy the ingest key again from Honeycomb (Account → Team settings → Environments → API keys) and store it with `cruddur-obs init`",
-        "honeycomb-region-mismatch" => "point OTEL_EXPORTER_OTLP_ENDPOINT at the region the key belongs to (`cruddur-obs init --region eu|us`)",
-        "honeycomb-key-cannot-send" => "use an ingest key with the \"Send Events\" permission",
-        "endpoint-unreachable" => "check the endpoint URL and this machine's network; Honeycomb's OTLP endpoint is https://api.honeycomb.io",
-        "endpoint-redirected" => "use the URL the server redirects to directly, if it is a host you trust (the key was not sent there)",
-        "endpoint-wrong-path" | "otel-endpoint-signal-path" => "OTEL_EXPORTER_OTLP_ENDPOINT is the base URL (https://api.honeycomb.io); the SDK appends /v1/traces",
-        "rollbar-token-rejected" => "create a post_server_item token in Rollbar (Project → Settings → Project Access Tokens) and store it as ROLLBAR_ACCESS_TOKEN",
-        "rollbar-unreachable" => "check this machine's network access to api.rollbar.com",
-        "xray-daemon-unreachable" => "start the daemon: `docker compose up xray-daemon` and check `docker compose logs xray-daemon`",
-        _ => "see the message above",
     }
 }

@@ -14,7 +14,7 @@ mod patterns;
 use super::{Category, Finding};
 use crate::mask::mask_shapes;
 use export::export;
-use patterns::{AWS, CONN, PLAIN, TEXTS};
+use patterns::{AWS, CONN, PLAIN, TITLES};
 
 /// Longest quote kept from one line: enough to recognise it, short enough
 /// that a payload dump cannot flood the report.
@@ -26,7 +26,16 @@ struct Hit {
     /// status and message): repeats fold into one finding.
     key: String,
     title: String,
-    fix: String,
+    /// Placeholder values for the catalogue's fix text.
+    values: Vec<(&'static str, String)>,
+}
+
+impl Hit {
+    /// Fills a placeholder of the id's fix text, as a check would.
+    fn with(mut self, name: &'static str, value: impl Into<String>) -> Hit {
+        self.values.push((name, value.into()));
+        self
+    }
 }
 
 fn first_match(m: &str, table: &[(&'static str, &[&str])]) -> Option<&'static str> {
@@ -44,16 +53,13 @@ fn lead(s: &str, f: impl Fn(char) -> bool) -> &str {
 /// A hit for `id` (or `id/variant`, falling back to the bare id's row).
 fn hit(id: &str, key: impl Into<String>, detail: &str) -> Option<Hit> {
     let base = id.split('/').next().unwrap_or(id);
-    let row = |want: &str| TEXTS.iter().find(|r| r.0 == want);
-    let &(full, title, fix) = row(id).or_else(|| row(base))?;
-    let id = full.split('/').next().unwrap_or(full);
-    let key: String = key.into();
-    let (title, fix) = (title.replace("{}", detail), fix.replace("{key}", &key));
+    let row = |want: &str| TITLES.iter().find(|r| r.0 == want);
+    let &(full, title) = row(id).or_else(|| row(base))?;
     Some(Hit {
-        id,
-        key,
-        title,
-        fix,
+        id: full.split('/').next().unwrap_or(full),
+        key: key.into(),
+        title: title.replace("{}", detail),
+        values: Vec::new(),
     })
 }
 
@@ -95,8 +101,10 @@ pub fn scan(text: &str, source: &str) -> Vec<Finding> {
             }
             let mut f = Finding::new(h.id, title)
                 .at(source, Some(line))
-                .evidence(quote)
-                .fix(mask_shapes(&h.fix));
+                .evidence(quote);
+            for (name, value) in h.values {
+                f = f.fill(name, mask_shapes(&value));
+            }
             f.category = Category::Logs;
             f
         })
@@ -132,10 +140,19 @@ fn otel_setup(m: &str, frame: Option<&str>) -> Option<Hit> {
         let signal = group
             .strip_prefix("opentelemetry_")?
             .strip_suffix("_exporter")?;
-        let known = c.starts_with("otlp_proto_");
-        let variant = if known { c } else { "other" };
-        let id = format!("requirements-exporter-mismatch/{variant}");
-        return hit(&id, format!("{c} {group}"), &format!("`{c}` {signal}"));
+        let found = hit(
+            "requirements-exporter-mismatch",
+            format!("{c} {group}"),
+            &format!("`{c}` {signal}"),
+        )?;
+        // `otlp_proto_grpc` comes from opentelemetry-exporter-otlp-proto-grpc.
+        return Some(match c.strip_prefix("otlp_proto_") {
+            Some(kind) => found.with(
+                "package",
+                format!("opentelemetry-exporter-otlp-proto-{kind}"),
+            ),
+            None => found,
+        });
     }
     let p = between(m, "Unsupported OTLP protocol '", "'")?;
     hit("otel-protocol-mismatch", p, p)
@@ -158,20 +175,33 @@ fn compose_unset(m: &str) -> Option<Hit> {
         v if v.starts_with("AWS_") => ": X-Ray and CloudWatch get no credentials or region",
         _ => "",
     };
-    hit("compose-var-unset", var, &format!("`${{{var}}}`{breaks}"))
+    Some(hit("compose-var-unset", var, &format!("`${{{var}}}`{breaks}"))?.with("var", var))
 }
 
 fn aws(m: &str) -> Option<Hit> {
     let kind = first_match(m, AWS);
     if let Some(reason) = after(m, "Failed to deliver logs:").map(str::trim) {
-        return hit(
+        let h = hit(
             "aws-credentials-missing/watchtower",
             kind.unwrap_or(reason),
             reason,
-        );
+        )?;
+        return Some(aws_vars(h, kind.unwrap_or_default()));
     }
     let kind = kind?;
-    hit(&format!("aws-credentials-missing/{kind}"), kind, "")
+    Some(aws_vars(
+        hit(&format!("aws-credentials-missing/{kind}"), kind, "")?,
+        kind,
+    ))
+}
+
+/// The variables a missing region or missing credentials are.
+fn aws_vars(h: Hit, kind: &str) -> Hit {
+    match kind {
+        "region" => h.with("var", "AWS_DEFAULT_REGION"),
+        "credentials" => h.with("var", "AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY"),
+        _ => h,
+    }
 }
 
 /// `File "/backend-flask/app.py", line 95, in <module>` → `/backend-flask/app.py line 95`.

@@ -191,7 +191,7 @@ pub fn running(
                         consequence(service, input)
                     ),
                 )
-                .fix(format!("`{cmd} up -d {service}`")),
+                .fill("command", format!("{cmd} up -d {service}")),
             );
             continue;
         };
@@ -245,7 +245,7 @@ pub fn not_running(
         other => format!("is {other} (exit code {})", c.exit_code),
     };
     let mut title = format!(
-        "The {service} container ({}) {state}: {}",
+        "the {service} container ({}) {state}: {}",
         c.name,
         consequence(service, input)
     );
@@ -253,8 +253,11 @@ pub fn not_running(
     if !ids.is_empty() {
         title.push_str(&format!("; its log names the cause: {}", ids.join(", ")));
     }
+    // With no known line, the last lines are quoted and the full log named.
     let evidence = if causes.is_empty() {
-        tail.join(" ⏎ ")
+        let mut quoted = tail.to_vec();
+        quoted.push(format!("`{cmd} logs {service}` shows the rest"));
+        quoted.join(" ⏎ ")
     } else {
         causes
             .iter()
@@ -262,18 +265,7 @@ pub fn not_running(
             .collect::<Vec<_>>()
             .join(" ⏎ ")
     };
-    let fix = if ids.is_empty() {
-        format!("read `{cmd} logs {service}`, fix what stops it, then `{cmd} up -d {service}`")
-    } else {
-        format!(
-            "fix what {} names, then `{cmd} up -d {service}`",
-            ids.join(", ")
-        )
-    };
-    let f = Finding::new("container-not-running", title).fix(fix);
-    if evidence.is_empty() {
-        f
-    } else {
-        f.evidence(evidence)
-    }
+    Finding::new("container-not-running", title)
+        .fill("command", format!("{cmd} up -d {service}"))
+        .evidence(evidence)
 }

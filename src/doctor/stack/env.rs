@@ -93,14 +93,12 @@ pub fn finding(service: &str, container: &str, diffs: &[Diff], cmd: &str) -> Fin
     Finding::new(
         "container-env-stale",
         format!(
-            "The running {service} container ({container}) still has the environment it was created with, not what compose gives it now: {} (an edit takes effect only when the container is recreated)",
+            "the running {service} container ({container}) still has the environment it was created with, not what compose gives it now: {} (an edit takes effect only when the container is recreated)",
             names.join(", ")
         ),
     )
     .evidence(evidence)
-    .fix(format!(
-        "`{cmd} up -d {service}` recreates it with the current environment (a restart keeps the old one)"
-    ))
+    .fill("command", format!("{cmd} up -d {service}"))
 }
 
 pub fn stale(engine: &Engine, input: &StackInput, c: &Container, cmd: &str) -> Outcome {
@@ -191,7 +189,7 @@ mod tests {
             &diffs,
             "docker compose",
         );
-        let e = f.evidence.unwrap();
+        let e = f.evidence.clone().unwrap();
         assert!(!e.contains(key) && !e.contains("old-key-value"), "{e}");
         assert!(
             e.contains("HONEYCOMB_API_KEY: running \"old-ke…\", compose now \"hcaik_…\""),
@@ -202,8 +200,9 @@ mod tests {
             "{e}"
         );
         assert_eq!(
-            f.fix,
-            "`docker compose up -d backend-flask` recreates it with the current environment (a restart keeps the old one)"
+            f.fix(),
+            "Recreate the container so it gets the environment compose gives it now: \
+             `docker compose up -d backend-flask` (a restart keeps the old environment)."
         );
     }
 }

@@ -112,15 +112,12 @@ pub fn export_failures(engine: &Engine, input: &StackInput, c: &Container) -> Ou
             Finding::new(
                 "container-export-failing",
                 format!(
-                    "The running {} container fails to export telemetry: no span of these reaches the backend's vendor",
+                    "the running {} container fails to export telemetry: no span of these reaches the backend's vendor",
                     input.backend.name
                 ),
             )
             .evidence(format!("docker logs {}: {quoted}", c.name))
-            .fix(format!(
-                "read the lines around it (`docker logs {}`), or feed them to `cruddur-obs doctor --logs -`",
-                c.name
-            )),
+            .fill("command", format!("docker logs {}", c.name)),
         );
     }
     Outcome::Found(found)

@@ -110,14 +110,12 @@ pub fn finding(service: &str, container: &str, lacks: &[Lack], cmd: &str) -> Fin
     Finding::new(
         "container-missing-packages",
         format!(
-            "The image of the running {service} container ({container}) was built before the requirements changed; it lacks {}",
+            "the image of the running {service} container ({container}) was built before the requirements changed; it lacks {}",
             names.join(", ")
         ),
     )
     .evidence(format!("pip in the container: {evidence}"))
-    .fix(format!(
-        "`{cmd} up -d --build {service}` rebuilds the image and recreates the container"
-    ))
+    .fill("command", format!("{cmd} up -d --build {service}"))
 }
 
 pub fn missing(engine: &Engine, input: &StackInput, c: &Container, cmd: &str) -> Outcome {
@@ -224,8 +222,10 @@ mod tests {
             f.evidence.as_deref(),
             Some("pip in the container: Flask-Cors not installed (backend-flask/requirements.txt:1); opentelemetry-api==1.25.0 wanted, 1.24.0 installed (backend-flask/requirements.txt:1)")
         );
-        assert!(f
-            .fix
-            .starts_with("`docker-compose up -d --build backend-flask`"));
+        assert_eq!(
+            f.fix(),
+            "Rebuild the image and recreate the container: \
+             `docker-compose up -d --build backend-flask`."
+        );
     }
 }

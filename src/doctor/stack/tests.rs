@@ -185,14 +185,17 @@ fn a_stopped_container_is_described_with_its_cause() {
     let cause = Finding::new("flask-before-first-request", "x")
         .evidence("docker logs cruddur_backend-flask_1: AttributeError: 'Flask' object has no attribute 'before_first_request'");
     let f = containers::not_running("backend-flask", &c, &[cause], &[], &i, "docker compose");
-    assert_eq!(f.title, "The backend-flask container (cruddur_backend-flask_1) keeps restarting (exit code 1, restarted 4 times): no request is served and no span is sent; its log names the cause: flask-before-first-request");
+    assert_eq!(f.title, "the backend-flask container (cruddur_backend-flask_1) keeps restarting (exit code 1, restarted 4 times): no request is served and no span is sent; its log names the cause: flask-before-first-request");
     assert!(f
         .evidence
+        .as_deref()
         .unwrap()
         .contains("no attribute 'before_first_request'"));
-    assert_eq!(
-        f.fix,
-        "fix what flask-before-first-request names, then `docker compose up -d backend-flask`"
+    assert!(
+        f.fix()
+            .contains("then start it: `docker compose up -d backend-flask`."),
+        "{}",
+        f.fix()
     );
     // Without a known line, the last lines are quoted as they are.
     let c = containers::Container {
@@ -205,6 +208,9 @@ fn a_stopped_container_is_described_with_its_cause() {
     let tail = ["Killed".to_string()];
     let f = containers::not_running("xray-daemon", &c, &[], &tail, &i, "docker-compose");
     assert!(f.title.contains("was killed for lack of memory (exit code 137): the backend's X-Ray segments go nowhere"), "{}", f.title);
-    assert_eq!(f.evidence.as_deref(), Some("Killed"));
-    assert!(f.fix.starts_with("read `docker-compose logs xray-daemon`"));
+    assert_eq!(
+        f.evidence.as_deref(),
+        Some("Killed ⏎ `docker-compose logs xray-daemon` shows the rest")
+    );
+    assert!(f.fix().contains("`docker-compose up -d xray-daemon`"));
 }

@@ -17,11 +17,18 @@ fn line_of(m: &PyModule, line: usize) -> &str {
         .trim()
 }
 
+/// The finding at its use, the line quoted first in the evidence (before
+/// what the finding already says about the name).
 fn place(m: &PyModule, finding: Finding, line: usize, column: usize) -> Finding {
+    let quoted = format!("{}:{line}: {}", m.display, line_of(m, line));
+    let evidence = match &finding.evidence {
+        Some(more) => format!("{quoted}; {more}"),
+        None => quoted,
+    };
     finding
         .at(m.display.clone(), Some(line))
         .column(Some(column))
-        .evidence(format!("{}:{line}: {}", m.display, line_of(m, line)))
+        .evidence(evidence)
 }
 
 fn requirements(ctx: &Ctx) -> (Requirements, Vec<String>) {
@@ -64,35 +71,40 @@ pub fn undefined(ctx: &Ctx) -> Vec<Finding> {
                 n => format!(" (used {n} times)"),
             };
             let title = format!("`{}` is not defined: {when}{more}", u.name);
-            out.push(place(
-                m,
-                Finding::new("python-name-undefined", title).fix(import_hint(&u.name, &declared)),
-                u.line,
-                u.column,
-            ));
+            let mut f = Finding::new("python-name-undefined", title);
+            if let Some((import, module, package)) = import_hint(&u.name, &declared) {
+                f = f
+                    .evidence(format!("{module} (package {package}) defines it"))
+                    .fill("value", import);
+            }
+            out.push(place(m, f, u.line, u.column));
         }
     }
     out
 }
 
-/// "add `from M import X`" when a library module defines the name,
-/// preferring the packages the requirements declare.
-fn import_hint(name: &str, declared: &[String]) -> String {
+/// The import that defines the name when a library module does (preferring
+/// the packages the requirements declare): (import, module, package).
+fn import_hint(name: &str, declared: &[String]) -> Option<(String, String, String)> {
     // The name of a library's top-level module is that module.
     if let Some(package) = libnames::package_of_module(name).filter(|_| !name.contains('.')) {
-        return format!("import it before use: `import {name}` (package {package})");
+        return Some((
+            format!("import {name}"),
+            name.to_string(),
+            package.to_string(),
+        ));
     }
     let modules = libnames::modules_defining(name);
     let best = modules
         .iter()
         .find(|(_, p)| declared.contains(&normalize_name(p)))
-        .or(modules.first());
-    match best {
-        Some((module, package)) => {
-            format!("import it before use: `from {module} import {name}` (package {package})")
-        }
-        None => format!("import or define `{name}` before it is used, or fix the spelling"),
-    }
+        .or(modules.first())?;
+    let (module, package) = best;
+    Some((
+        format!("from {module} import {name}"),
+        module.to_string(),
+        package.to_string(),
+    ))
 }
 
 /// `from services.home import HomeActivity` where services/home.py binds
@@ -184,35 +196,34 @@ fn word(miss: &MissingName) -> Finding {
             miss.module, miss.name
         ),
     };
-    let mut fix = Vec::new();
-    if let Some(s) = &miss.suggestion {
-        fix.push(format!("did you mean `{s}`?"));
-    }
+    // What the releases say goes into the evidence; the fix text names the
+    // closest name and the package to pin.
+    let mut notes = Vec::new();
     match miss.versions_with_it.as_slice() {
-        [] => {}
-        [only] => fix.push(format!("only {} {only} has it", miss.package)),
-        [first, .., last] => fix.push(format!(
-            "{} has it in {first} to {last} (of the releases checked): pin one of those or use what replaced it",
+        [] => notes.push(format!("no checked release of {} has it", miss.package)),
+        [only] => notes.push(format!("only {} {only} has it", miss.package)),
+        [first, .., last] => notes.push(format!(
+            "{} has it in {first} to {last} (of the releases checked)",
             miss.package
         )),
     }
-    if fix.is_empty() {
-        fix.push(format!(
-            "remove it, or use a name `{}` provides",
-            miss.module
-        ));
-    }
     if let Some(train) = &miss.train {
-        fix.push(format!(
+        notes.push(format!(
             "{} is not pinned, so pip installs the release that matches the {train} pin: {}",
             miss.package, miss.version
         ));
     } else if miss.approximate {
-        fix.push(format!(
+        notes.push(format!(
             "judged by {release}, the checked release of the minor version the requirements pin"
         ));
     }
-    Finding::new("library-name-missing", title).fix(fix.join("; "))
+    let mut f = Finding::new("library-name-missing", title)
+        .evidence(notes.join("; "))
+        .fill("package", miss.package.clone());
+    if let Some(s) = &miss.suggestion {
+        f = f.fill("value", s.clone());
+    }
+    f
 }
 
 #[cfg(test)]

@@ -7,10 +7,6 @@ use crate::doctor::checks::deps::otel::intended;
 use crate::doctor::{Checked, Ctx, Finding};
 use crate::usage::launch::{env_value, Launch};
 
-const PIPELINE: &str = "provider = TracerProvider(); \
-    provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter())); \
-    trace.set_tracer_provider(provider)";
-
 /// Something other than the code's own `TracerProvider` owns the global
 /// provider: `opentelemetry-instrument` (a later `set_tracer_provider` is
 /// refused), programmatic auto-instrumentation, or Honeycomb's distro.
@@ -36,8 +32,10 @@ fn tracing_in(ctx: &Ctx) -> Vec<Finding> {
         .calls("ConsoleSpanExporter")
         .map(|(m, c)| {
             m.at_call(
-                Finding::new("console-exporter-enabled", "every span is also printed to stdout")
-                    .fix("drop the ConsoleSpanExporter processor once traces reach Honeycomb; it floods the container log"),
+                Finding::new(
+                    "console-exporter-enabled",
+                    "every span is also printed to stdout",
+                ),
                 c,
             )
         })
@@ -51,8 +49,10 @@ fn tracing_in(ctx: &Ctx) -> Vec<Finding> {
     };
     if code.first_call("set_tracer_provider").is_none() {
         out.push(m.at_call(
-            Finding::new("tracer-provider-not-set", "a TracerProvider is built but never set")
-                .fix("call `trace.set_tracer_provider(provider)` right after building it; until then the instrumentations use the no-op provider and drop every span"),
+            Finding::new(
+                "tracer-provider-not-set",
+                "a TracerProvider is built but never set",
+            ),
             provider,
         ));
     }
@@ -63,15 +63,19 @@ fn tracing_in(ctx: &Ctx) -> Vec<Finding> {
         .any(|k| k == "active_span_processor");
     match processor {
         None if !in_constructor => out.push(m.at_call(
-            Finding::new("span-processor-missing", "the TracerProvider gets no span processor")
-                .fix("add `provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))` before `trace.set_tracer_provider(provider)`; without a processor spans are never exported"),
+            Finding::new(
+                "span-processor-missing",
+                "the TracerProvider gets no span processor",
+            ),
             provider,
         )),
         _ if code.first_call("OTLPSpanExporter").is_none() => {
             let (pm, at) = processor.unwrap_or((m, provider));
             out.push(pm.at_call(
-                Finding::new("otlp-exporter-missing", "no OTLPSpanExporter: nothing leaves the process")
-                    .fix("add `provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))` with OTLPSpanExporter from opentelemetry.exporter.otlp.proto.http.trace_exporter; it reads OTEL_EXPORTER_OTLP_ENDPOINT and OTEL_EXPORTER_OTLP_HEADERS"),
+                Finding::new(
+                    "otlp-exporter-missing",
+                    "no OTLPSpanExporter: nothing leaves the process",
+                ),
                 at,
             ));
         }
@@ -100,8 +104,7 @@ fn no_sdk(code: &Code) -> Option<Finding> {
         Finding::new(
             "otlp-exporter-missing",
             "OpenTelemetry is used but no TracerProvider is set up: spans go nowhere",
-        )
-        .fix(format!("set up the SDK once at start-up: `{PIPELINE}`, or start the app with `opentelemetry-instrument`")),
+        ),
         i.line,
         None,
     ))
@@ -118,7 +121,8 @@ fn flask_in(ctx: &Ctx) -> Vec<Finding> {
     let declared = declared::declared(ctx.project);
     let mut out = Vec::new();
     if flask_may_be_2_3(&declared) {
-        out.extend(before_first_request(code));
+        let req_file = declared::requirements_display(ctx.project);
+        out.extend(before_first_request(code, req_file.as_deref()));
     }
     let Some(app) = code.app() else {
         return out;
@@ -136,8 +140,10 @@ fn flask_in(ctx: &Ctx) -> Vec<Finding> {
     for (m, c) in &instrument_app {
         if same(m) && c.module_level && site.as_ref().is_some_and(|s| c.line < s.line) {
             out.push(m.at_call(
-                Finding::new("flask-instrumented-before-app", "Flask is instrumented before the app exists")
-                    .fix("move `FlaskInstrumentor().instrument_app(app)` below `app = Flask(__name__)`"),
+                Finding::new(
+                    "flask-instrumented-before-app",
+                    "Flask is instrumented before the app exists",
+                ),
                 c,
             ));
         }
@@ -152,8 +158,7 @@ fn flask_in(ctx: &Ctx) -> Vec<Finding> {
         let finding = Finding::new(
             "flask-not-instrumented",
             "Flask is not instrumented: no request spans are made",
-        )
-        .fix("add `FlaskInstrumentor().instrument_app(app)` right after `app = Flask(__name__)` (from opentelemetry.instrumentation.flask), or start the app with `opentelemetry-instrument`");
+        );
         match (late.first(), &site) {
             (Some((m, c)), _) => out.push(m.at_call(finding, c)),
             (None, Some(s)) => out.push(app.at(finding, s.line, None)),
@@ -167,8 +172,7 @@ fn flask_in(ctx: &Ctx) -> Vec<Finding> {
         let finding = Finding::new(
             "requests-not-instrumented",
             "outgoing HTTP calls made with requests are not traced",
-        )
-        .fix("add `RequestsInstrumentor().instrument()` (from opentelemetry.instrumentation.requests) next to the Flask instrumentation");
+        );
         match (instrument_app.first(), &site) {
             (Some((m, c)), _) => out.push(m.at_call(finding, c)),
             (None, Some(s)) => out.push(app.at(finding, s.line, None)),
@@ -178,13 +182,16 @@ fn flask_in(ctx: &Ctx) -> Vec<Finding> {
     out
 }
 
-fn before_first_request(code: &Code) -> Vec<Finding> {
+fn before_first_request(code: &Code, req_file: Option<&str>) -> Vec<Finding> {
     let finding = || {
-        Finding::new(
+        let f = Finding::new(
             "flask-before-first-request",
             "`before_first_request` was removed in Flask 2.3: the app crashes at import",
-        )
-        .fix("run that code once inside `with app.app_context():` right after `app = Flask(__name__)`, or pin `flask<2.3`")
+        );
+        match req_file {
+            Some(r) => f.fill("requirements", r),
+            None => f,
+        }
     };
     let mut out = Vec::new();
     for m in &code.mods {
@@ -224,8 +231,7 @@ pub fn gunicorn(ctx: &Ctx) -> Vec<Finding> {
         Finding::new(
             "gunicorn-fork-unsafe",
             "tracing is set up at import time and gunicorn --preload forks after it",
-        )
-        .fix("set up the TracerProvider in a gunicorn `post_fork(server, worker)` hook (gunicorn.conf.py) instead of at import, or drop `--preload`: the SDK's export thread and exporter connections are not fork-safe (OpenTelemetry's \"Working with fork process models\")"),
+        ),
         c,
     );
     f.evidence = Some(format!(

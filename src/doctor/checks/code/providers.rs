@@ -44,8 +44,10 @@ fn rollbar_in(ctx: &Ctx) -> Vec<Finding> {
         .collect();
     if inits.is_empty() {
         return vec![m.at(
-            Finding::new("rollbar-not-initialized", "Rollbar is imported but `rollbar.init` is never called")
-                .fix("call `rollbar.init(os.getenv('ROLLBAR_ACCESS_TOKEN'), 'production', root=os.path.dirname(os.path.realpath(__file__)), allow_logging_basic_config=False)` inside `with app.app_context():` after `app = Flask(__name__)`"),
+            Finding::new(
+                "rollbar-not-initialized",
+                "Rollbar is imported but `rollbar.init` is never called",
+            ),
             import.line,
             None,
         )];
@@ -73,8 +75,7 @@ fn rollbar_in(ctx: &Ctx) -> Vec<Finding> {
                 Finding::new(
                     "rollbar-not-initialized",
                     "`rollbar.init` sits in a `before_first_request` hook, which Flask 2.3 removed",
-                )
-                .fix("move the `rollbar.init(...)` call (and `got_request_exception.connect(...)`) into `with app.app_context():` right after `app = Flask(__name__)`"),
+                ),
                 c,
             )
         })
@@ -104,8 +105,10 @@ pub fn xray(ctx: &Ctx) -> Vec<Finding> {
             for (m, c) in &middleware {
                 if m.path == app.path && c.module_level && c.line < site.line {
                     out.push(m.at_call(
-                        Finding::new("xray-middleware-before-app", "XRayMiddleware runs before the app exists")
-                            .fix("move `XRayMiddleware(app, xray_recorder)` below `app = Flask(__name__)`"),
+                        Finding::new(
+                            "xray-middleware-before-app",
+                            "XRayMiddleware runs before the app exists",
+                        ),
                         c,
                     ));
                 }
@@ -175,7 +178,7 @@ pub fn xray(ctx: &Ctx) -> Vec<Finding> {
                 ))
                 .about(["AWS_XRAY_DAEMON_ADDRESS"])
                 .service(&ctx.project.backend.service)
-                .fill("service", names[0]),
+                .fill("value", format!("{}:2000", names[0])),
             );
         }
     }
@@ -221,11 +224,18 @@ fn daemon_findings(ctx: &Ctx, svc: &Service) -> Vec<Finding> {
         out.push(
             Finding::new(
                 "xray-daemon-command-ignored",
-                format!("the {} service's command {why}: its flags are ignored", svc.name()),
+                format!(
+                    "the {} service's command {why}: its flags are ignored",
+                    svc.name()
+                ),
             )
             .at(file, command_line)
-            .evidence(format!("{}: command: {:?}; ignored: {}", svc.name(), words, ignored.join(" ")))
-            .fix("write each flag as its own item and leave out the program name, which the image's entrypoint already runs: `command: [\"-o\", \"-b\", \"xray-daemon:2000\"]`"),
+            .evidence(format!(
+                "{}: command: {:?}; ignored: {}",
+                svc.name(),
+                words,
+                ignored.join(" ")
+            )),
         );
     }
     let flag = |names: &[&str]| {
@@ -244,17 +254,17 @@ fn daemon_findings(ctx: &Ctx, svc: &Service) -> Vec<Finding> {
     out.push(
         Finding::new(
             "xray-daemon-region-missing",
-            format!("the {} service has no region: the daemon exits at start", svc.name()),
+            format!(
+                "the {} service has no region: the daemon exits at start",
+                svc.name()
+            ),
         )
         .at(ctx.project.compose.display(svc.place().0), svc.line())
         .evidence(format!(
             "{}: no AWS_REGION in its environment and no -n/--region flag the daemon reads",
             svc.name()
         ))
-        .fix(format!(
-            "add `AWS_REGION: \"${{AWS_DEFAULT_REGION}}\"` (or your region, e.g. us-east-1) to the {} service's environment",
-            svc.name()
-        )),
+        .fill("service", svc.name()),
     );
     out
 }

@@ -18,10 +18,10 @@ fn a_variable_the_collector_service_does_not_set() {
     assert_eq!(f.id, "collector-env-unset");
     assert_eq!((f.file.as_deref(), f.line), (Some(CONFIG), Some(16)));
     assert!(
-        f.fix
+        f.fix()
             .contains("`HONEYCOMB_API_KEY` to the environment of the `otel-collector` service"),
         "{}",
-        f.fix
+        f.fix()
     );
     assert!(f
         .evidence

@@ -64,7 +64,6 @@ pub fn endpoint(ctx: &Ctx) -> Vec<Finding> {
         return vec![Finding::new("otel-endpoint-missing", format!("`{}` sets no OTLP endpoint", ctx.project.backend.service))
             .at(file, line)
             .evidence(format!("neither {ENDPOINT} nor {TRACES_ENDPOINT} has a value: the SDK sends to http://localhost:4318, inside the container itself"))
-            .fix(format!("set {ENDPOINT}: \"{url}\" in the environment of `{}` (EU teams: https://api.eu1.honeycomb.io)", ctx.project.backend.service))
             .edit(set(ENDPOINT, url))
             .about([ENDPOINT])
             .service(&ctx.project.backend.service)];
@@ -94,31 +93,24 @@ pub fn endpoint(ctx: &Ctx) -> Vec<Finding> {
                 format!("{ENDPOINT} ends in /v1/traces: the SDK posts to /v1/traces/v1/traces"),
             )
             .at(file.clone(), line)
-            .evidence(evidence.clone())
-            .fix(match stripped {
-                Some(_) => format!(
-                    "remove /v1/traces from {ENDPOINT} (it is the base URL; the SDK appends the path)"
-                ),
-                None => format!(
-                    "remove /v1/traces from the variable {ENDPOINT} is built from ({})",
-                    s.describe()
-                ),
-            });
+            .evidence(evidence.clone());
             if let Some(fixed) = stripped {
-                f = f.edit(set(ENDPOINT, fixed));
+                f = f.fill("value", fixed).edit(set(ENDPOINT, fixed));
             }
             out.push(f);
         }
         if s.name == TRACES_ENDPOINT && !ends_in_path && !grpc {
-            let mut f = Finding::new("otel-traces-endpoint-no-path", format!("{TRACES_ENDPOINT} lacks /v1/traces: it is used exactly as given"))
-                .at(file.clone(), line)
-                .evidence(evidence.clone())
-                .fix(format!("append /v1/traces to {TRACES_ENDPOINT}, or use {ENDPOINT} with the base URL instead"));
+            let mut f = Finding::new(
+                "otel-traces-endpoint-no-path",
+                format!("{TRACES_ENDPOINT} lacks /v1/traces: it is used exactly as given"),
+            )
+            .at(file.clone(), line)
+            .evidence(evidence.clone());
             if let Some(r) = raw.as_deref() {
-                f = f.edit(set(
-                    TRACES_ENDPOINT,
-                    format!("{}/v1/traces", r.trim_end_matches('/')),
-                ));
+                let fixed = format!("{}/v1/traces", r.trim_end_matches('/'));
+                f = f
+                    .fill("value", fixed.clone())
+                    .edit(set(TRACES_ENDPOINT, fixed));
             }
             out.push(f);
         }
@@ -126,16 +118,17 @@ pub fn endpoint(ctx: &Ctx) -> Vec<Finding> {
             let want = honeycomb::fix_endpoint(&v, None)
                 .map(|(w, _)| w)
                 .filter(|w| !w.contains("/v1/traces"));
-            let to = want.map_or("https://api.honeycomb.io (EU: https://api.eu1.honeycomb.io) or your collector's http://host:4318".to_string(), |w| w);
-            out.push(
-                Finding::new(
-                    "otel-endpoint-invalid",
-                    format!("{} is not a usable endpoint: {why}", s.name),
-                )
-                .at(file, line)
-                .evidence(evidence)
-                .fix(format!("set {} to {to}", s.name)),
-            );
+            let mut f = Finding::new(
+                "otel-endpoint-invalid",
+                format!("{} is not a usable endpoint: {why}", s.name),
+            )
+            .at(file, line)
+            .evidence(evidence)
+            .fill("var", s.name.clone());
+            if let Some(want) = want {
+                f = f.fill("value", want);
+            }
+            out.push(f);
         }
     }
     out
@@ -214,10 +207,7 @@ pub fn headers(ctx: &Ctx) -> Vec<Finding> {
         .at(file, line)
         .about([name])
         .evidence(format!("{evidence}; {}", problems.join("; ")))
-        .fix(format!(
-            "write {name} as `{}` (no quotes, `=` between name and value)",
-            honeycomb::HEADERS_VALUE
-        ));
+        .fill("var", name);
         if let (true, Some((fixed, _))) = (editable, honeycomb::fix_headers(Some(&text), None)) {
             f = f.edit(set(name, fixed));
             let literal = entries
@@ -262,10 +252,7 @@ pub fn headers(ctx: &Ctx) -> Vec<Finding> {
             ctx.project.backend.service
         )
     })
-    .fix(format!(
-        "set {name}: \"{}\" and keep the key in .env (cruddur-obs init stores it)",
-        honeycomb::HEADERS_VALUE
-    ));
+    .fill("var", name);
     if editable {
         let current = (!text.trim().is_empty()).then_some(text.as_str());
         if let Some((fixed, _)) = honeycomb::fix_headers(current, None) {
@@ -312,9 +299,7 @@ pub fn service_name(ctx: &Ctx) -> Vec<Finding> {
     .evidence(format!(
         "neither {SERVICE_NAME} nor service.name in OTEL_RESOURCE_ATTRIBUTES is set for `{svc}`"
     ))
-    .fix(format!(
-        "set {SERVICE_NAME}: \"{svc}\" in the environment of `{svc}`"
-    ))
+    .fill("value", svc.as_str())
     .edit(set(SERVICE_NAME, svc.as_str()))
     .about([SERVICE_NAME])
     .service(svc.as_str())]

@@ -109,11 +109,23 @@ pub fn protocol(ctx: &Ctx) -> Vec<Finding> {
             other.then(|| format!("protocol `{proto}` ({from}) needs {package}, which the requirements do not declare"))
         };
         if let Some(why) = why {
-            let want = if http { "http/protobuf" } else { "grpc" };
-            out.push(Finding::new("otel-protocol-mismatch", why)
+            let mut f = Finding::new("otel-protocol-mismatch", why)
                 .at(file, line)
-                .evidence(format!("protocol {proto} from {from}; exporter packages declared: {}", [(http, "proto-http"), (grpc, "proto-grpc")].iter().filter(|(h, _)| *h).map(|(_, n)| *n).collect::<Vec<_>>().join(", ")))
-                .fix(format!("set OTEL_EXPORTER_OTLP_PROTOCOL: \"{want}\" to match the installed exporter")));
+                .evidence(format!(
+                    "protocol {proto} from {from}; exporter packages declared: {}",
+                    [(http, "proto-http"), (grpc, "proto-grpc")]
+                        .iter()
+                        .filter(|(h, _)| *h)
+                        .map(|(_, n)| *n)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ));
+            // The protocol of the exporter package that is declared.
+            if http || grpc {
+                let want = if http { "http/protobuf" } else { "grpc" };
+                f = f.fill("value", format!("OTEL_EXPORTER_OTLP_PROTOCOL: \"{want}\""));
+            }
+            out.push(f);
         }
     }
     if let (Some(proto), Some((s, url))) = (wire_protocol(ctx), effective_endpoint(ctx)) {
@@ -129,10 +141,18 @@ pub fn protocol(ctx: &Ctx) -> Vec<Finding> {
         };
         if clash {
             let (file, line) = place(ctx, s);
-            out.push(Finding::new("otel-protocol-mismatch", format!("{} uses port {} but the exporter speaks {proto}", s.name, port.unwrap_or_default()))
+            out.push(
+                Finding::new(
+                    "otel-protocol-mismatch",
+                    format!(
+                        "{} uses port {} but the exporter speaks {proto}",
+                        s.name,
+                        port.unwrap_or_default()
+                    ),
+                )
                 .at(file, line)
-                .evidence(format!("{}: {}", s.name, mask_shapes(&url)))
-                .fix("use port 4318 for http/protobuf and 4317 for grpc (the collector listens on both)"));
+                .evidence(format!("{}: {}", s.name, mask_shapes(&url))),
+            );
         }
     }
     out
@@ -140,13 +160,12 @@ pub fn protocol(ctx: &Ctx) -> Vec<Finding> {
 
 pub fn disabled(ctx: &Ctx) -> Vec<Finding> {
     let mut out = Vec::new();
-    let mut report = |s: &Setting, why: String, fix: &str| {
+    let mut report = |s: &Setting, why: String| {
         let (file, line) = place(ctx, s);
         out.push(
             Finding::new("otel-disabled", why)
                 .at(file, line)
-                .evidence(format!("{}: {}", s.name, clean(ctx, s)))
-                .fix(fix.to_string()),
+                .evidence(format!("{}: {}", s.name, clean(ctx, s))),
         );
     };
     if let Some(s) = ctx
@@ -157,7 +176,6 @@ pub fn disabled(ctx: &Ctx) -> Vec<Finding> {
         report(
             s,
             "OTEL_SDK_DISABLED=true turns tracing off without a word".into(),
-            "remove OTEL_SDK_DISABLED (or set it to false)",
         );
     }
     if let Some(s) = ctx
@@ -178,7 +196,6 @@ pub fn disabled(ctx: &Ctx) -> Vec<Finding> {
                     "OTEL_TRACES_EXPORTER={} exports no traces to Honeycomb",
                     kinds.join(",")
                 ),
-                "set OTEL_TRACES_EXPORTER to otlp (or remove it: otlp is the default)",
             );
         }
     }

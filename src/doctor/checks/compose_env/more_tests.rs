@@ -106,7 +106,7 @@ fn unset_variables() {
         (Some("docker-compose.yml"), Some(8))
     );
     assert!(f.title.contains("HONEYCOMB_API_KEY"));
-    assert!(f.fix.contains(".env"));
+    assert!(f.fix().contains(".env"));
 
     let shell = |_: &str| -> Option<String> { None };
     let ctx_project = &tp.project;
@@ -117,7 +117,7 @@ fn unset_variables() {
         found.iter().map(|f| f.id).collect::<Vec<_>>(),
         ["gitpod-env-not-loaded"]
     );
-    assert!(found[0].fix.contains("eval $(gp env -e)"));
+    assert!(found[0].fix().contains("eval $(gp env -e)"));
     assert!(!format!("{found:?}").contains(KEY));
 
     let tp =

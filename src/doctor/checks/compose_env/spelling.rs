@@ -16,25 +16,23 @@ pub fn names(ctx: &Ctx) -> Vec<Finding> {
         let (file, line) = place(ctx, s);
         let free = ctx.env.get(want).is_none() && !taken.contains(&want);
         let compose = matches!(s.origin, Origin::Compose { .. });
-        let fix = match (free, compose) {
-            (true, true) => format!("rename {} to {want}", s.name),
-            (true, false) => format!("rename {} to {want} in {file}", s.name),
-            (false, _) => format!("remove {} ({want} is already set)", s.name),
-        };
+        let taken_already = (!free).then(|| format!("; {want} is set already"));
         let mut f = Finding::new(
             "env-name-typo",
             format!(
-                "`{}` is not a name the SDK reads: did you mean {want}?",
+                "`{}` is not a name the SDK reads: a misspelling of {want}",
                 s.name
             ),
         )
         .at(file, line)
         .evidence(format!(
-            "{}: {} is ignored without a warning",
+            "{}: {} is ignored without a warning{}",
             s.name,
-            shown(&s.name, &s.value)
+            shown(&s.name, &s.value),
+            taken_already.unwrap_or_default()
         ))
-        .fix(fix);
+        .fill("var", s.name.clone())
+        .fill("value", want);
         if free && compose {
             taken.push(want);
             f = f.edit(Fix::Env(vec![EnvOp::Rename {
@@ -67,12 +65,10 @@ pub fn list_quotes(ctx: &Ctx) -> Vec<Finding> {
             .at(ctx.project.compose.display(var.file), var.line)
             .about([var.name.clone()])
             .evidence(format!("- {}={}", var.name, shown(&var.name, raw)))
-            .fix(format!(
-                "write `- {}={}` without the quotes (or quote the whole entry: `- \"{}=…\"`)",
-                var.name,
-                shown(&var.name, inner),
-                var.name
-            ));
+            .fill(
+                "value",
+                format!("- {}={}", var.name, shown(&var.name, inner)),
+            );
             // A literal secret is rewritten by secret-hardcoded's fix; this one would write it back.
             Some(
                 if crate::doctor::checks::secrets::holds_secret(&var.name, inner) {

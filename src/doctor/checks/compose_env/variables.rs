@@ -146,6 +146,7 @@ fn unset_in<'u>(
                     ),
                 )
                 .evidence(evidence)
+                .fill("var", v.name.clone())
                 .in_shell()
             } else {
                 Finding::new(
@@ -153,6 +154,7 @@ fn unset_in<'u>(
                     format!("${{{}}} is not set in this shell nor in .env", v.name),
                 )
                 .evidence(evidence)
+                .fill("var", v.name.clone())
                 .in_shell()
             };
             out.push(f.at(file, line).about([v.name.clone()]).service(service));
@@ -188,7 +190,8 @@ pub fn env_files(ctx: &Ctx) -> Vec<Finding> {
                 )
                 .at(file, line)
                 .service(svc.name())
-                .evidence(evidence),
+                .evidence(evidence)
+                .fill("file", f.trim_start_matches("./")),
             );
         }
     }
@@ -256,7 +259,7 @@ pub fn wrong_service(ctx: &Ctx) -> Vec<Finding> {
                     svc.name(),
                     names.join(", "),
                 ))
-                .fill("service", backend.as_str())
+                .fill("var", names.join(", "))
                 .about(names)
                 .service(backend.as_str()),
             )

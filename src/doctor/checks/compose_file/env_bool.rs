@@ -80,7 +80,8 @@ pub fn env_bools(ctx: &Ctx) -> Vec<Finding> {
                 .collect();
             let mut f = Finding::new("compose-env-bool", title)
                 .at(shown.clone(), Some(first.line))
-                .evidence(evidence.join("; "));
+                .evidence(evidence.join("; "))
+                .fill("value", format!("{}: \"{}\"", first.name, first.raw));
             for b in &found {
                 f = f.edit(Fix::QuoteEnvValue {
                     path: file.path.clone(),

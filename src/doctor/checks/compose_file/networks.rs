@@ -72,19 +72,23 @@ pub fn networks(ctx: &Ctx) -> Vec<Finding> {
             [] => String::new(),
             vars => format!(" ({})", unset_phrase(vars)),
         };
-        out.push(
-            Finding::new(
-                "compose-network-undefined",
-                format!(
-                    "{} {} network `{}`, which the top level does not define{why}: compose refuses to start",
-                    listed(&services),
-                    if services.len() == 1 { "joins" } else { "join" },
-                    j.name
-                ),
-            )
-            .at(j.at.0.clone(), j.at.1)
-            .evidence(evidence),
-        );
+        let f = Finding::new(
+            "compose-network-undefined",
+            format!(
+                "{} {} network `{}`, which the top level does not define{why}: compose refuses to start",
+                listed(&services),
+                if services.len() == 1 { "joins" } else { "join" },
+                j.name
+            ),
+        )
+        .at(j.at.0.clone(), j.at.1)
+        .evidence(evidence);
+        // A name compose built with an empty variable is not one to define.
+        out.push(if j.unset.is_empty() {
+            f.fill("value", j.name.clone())
+        } else {
+            f
+        });
     }
     out
 }

@@ -205,7 +205,7 @@ fn a_missing_bind_mounted_file_is_reported_a_missing_directory_is_not() {
         f.title
     );
     assert_eq!(f.line, line_of(&tp, COMPOSE, "default.conf"));
-    assert!(f.fix.contains("`./nginx/default.conf`"), "{}", f.fix);
+    assert!(f.fix().contains("`./nginx/default.conf`"), "{}", f.fix());
     std::fs::create_dir_all(tp.dir.path().join("nginx")).unwrap();
     std::fs::write(tp.dir.path().join("nginx/default.conf"), "server {}\n").unwrap();
     assert!(tp.run(bind_mounts).is_empty());

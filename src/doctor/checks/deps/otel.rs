@@ -260,11 +260,8 @@ pub(crate) fn packages(ctx: &Ctx) -> Vec<Finding> {
                 )
                 .at(d.file.clone(), Some(d.req.line))
                 .evidence(format!("{}; declared: {}", n.why, d.quoted()))
-                .fix(format!(
-                    "add {} to {req_file} and rebuild the image (`docker compose up --build`); \
-                     the {other} package cannot send over this protocol",
-                    n.package
-                ))
+                .fill("package", n.package.clone())
+                .fill("requirements", req_file.as_str())
                 .edit(Fix::AddPackages(vec![n.package.clone()])),
             ),
             None => missing.push(n),
@@ -292,10 +289,8 @@ pub(crate) fn packages(ctx: &Ctx) -> Vec<Finding> {
             )
             .file(req_file.clone())
             .evidence(why.join("; "))
-            .fix(format!(
-                "add {} to {req_file} and rebuild the image (`docker compose up --build`)",
-                names.join(", ")
-            ))
+            .fill("package", names.join(", "))
+            .fill("requirements", req_file.as_str())
             .edit(Fix::AddPackages(names)),
         );
     }
@@ -355,7 +350,7 @@ fn version_skew(declared: &[Declared]) -> Option<Finding> {
     let quoted: Vec<String> = off.iter().map(|(d, _)| d.quoted()).collect();
     let core_alternative = m
         .checked_sub(21)
-        .map(|c| format!(", or move the core packages to 1.{c}.x"))
+        .map(|c| format!("; contrib 0.{m} goes with core 1.{c}"))
         .unwrap_or_default();
     Some(
         Finding::new(
@@ -367,13 +362,10 @@ fn version_skew(declared: &[Declared]) -> Option<Finding> {
         )
         .at(first.file.clone(), Some(first.req.line))
         .evidence(format!(
-            "{} goes with contrib 0.{expected}bX, but: {}",
+            "{} goes with contrib 0.{expected}bX, but: {}{core_alternative}",
             core.quoted(),
             quoted.join(", ")
         ))
-        .fix(format!(
-            "pin the instrumentation packages to 0.{expected}b0 to match core 1.{n}{core_alternative}, \
-             then rebuild the image"
-        )),
+        .fill("value", format!("0.{expected}b0")),
     )
 }

@@ -32,11 +32,18 @@ pub fn dotenv(ctx: &Ctx) -> Vec<Finding> {
         .collect();
     let mut out = Vec::new();
     if !crate::secrets::is_ignored(ctx.project) {
-        out.push(Finding::new("dotenv-not-ignored", ".env holds secrets but git does not ignore it")
+        out.push(
+            Finding::new(
+                "dotenv-not-ignored",
+                ".env holds secrets but git does not ignore it",
+            )
             .at(".env", Some(first.line))
-            .evidence(format!("secrets in .env: {}; `git check-ignore .env` finds no rule", secrets.join(", ")))
-            .fix("add `.env` to .gitignore (and if .env was committed already: `git rm --cached .env`, then rotate the keys)")
-            .edit(Fix::IgnoreDotenv));
+            .evidence(format!(
+                "secrets in .env: {}; `git check-ignore .env` finds no rule",
+                secrets.join(", ")
+            ))
+            .edit(Fix::IgnoreDotenv),
+        );
     }
     use std::os::unix::fs::PermissionsExt;
     if let Some(mode) = std::fs::metadata(&file.path)
@@ -51,7 +58,6 @@ pub fn dotenv(ctx: &Ctx) -> Vec<Finding> {
             )
             .at(".env", Some(first.line))
             .evidence(format!("mode {mode:o}; secrets: {}", secrets.join(", ")))
-            .fix("run `chmod 600 .env`")
             .edit(Fix::DotenvPermissions),
         );
     }
@@ -112,10 +118,12 @@ pub fn key_format(ctx: &Ctx) -> Vec<Finding> {
         key.chars().count()
     );
     if let Some(problem) = problem {
-        return vec![Finding::new("honeycomb-key-format", format!("the Honeycomb key cannot be used: {problem}"))
-            .at(file, line)
-            .evidence(evidence)
-            .fix("copy the ingest key again from Honeycomb (Environment settings → API keys) and store the bare key with `cruddur-obs init`")];
+        return vec![Finding::new(
+            "honeycomb-key-format",
+            format!("the Honeycomb key cannot be used: {problem}"),
+        )
+        .at(file, line)
+        .evidence(evidence)];
     }
     let has_dataset = text
         .split(',')
@@ -134,10 +142,8 @@ pub fn key_format(ctx: &Ctx) -> Vec<Finding> {
     )
     .at(file, line)
     .evidence(format!("{evidence}; {}: {}", s.name, shown(&s.name, &text)))
-    .fix(format!(
-        "append `,x-honeycomb-dataset={dataset}` to {}",
-        s.name
-    ));
+    .fill("value", format!(",x-honeycomb-dataset={dataset}"))
+    .fill("var", s.name.clone());
     if let Some(r) = raw {
         f = f.edit(set(&s.name, format!("{r},x-honeycomb-dataset={dataset}")));
     }
@@ -201,14 +207,27 @@ pub fn rollbar_token(ctx: &Ctx) -> Vec<Finding> {
             if s.is_some_and(|s| unset_var(s) || !clean(ctx, s).trim().is_empty()) {
                 return None;
             }
-            let (file, line) = s.map(|s| place(ctx, s)).unwrap_or_else(|| (ctx.compose_display(), backend(ctx).and_then(|b| b.line())));
-            let state = if s.is_some() { "is empty" } else { "is not in its environment" };
-            Some(Finding::new("rollbar-token-missing", format!("the backend reports to Rollbar but {name} does not reach `{svc}`"))
+            let (file, line) = s
+                .map(|s| place(ctx, s))
+                .unwrap_or_else(|| (ctx.compose_display(), backend(ctx).and_then(|b| b.line())));
+            let state = if s.is_some() {
+                "is empty"
+            } else {
+                "is not in its environment"
+            };
+            Some(
+                Finding::new(
+                    "rollbar-token-missing",
+                    format!("the backend reports to Rollbar but {name} does not reach `{svc}`"),
+                )
                 .at(file, line)
                 .about([name.clone()])
                 .service(svc.as_str())
-                .evidence(format!("{module}:{import_line} imports rollbar; {name} {state}"))
-                .fix(format!("add `{name}: \"${{{name}}}\"` to the environment of `{svc}` and put the token in .env ({name}=…)")))
+                .evidence(format!(
+                    "{module}:{import_line} imports rollbar; {name} {state}"
+                ))
+                .fill("value", format!("{name}: \"${{{name}}}\"")),
+            )
         })
         .collect()
 }
@@ -270,6 +289,7 @@ pub fn aws(ctx: &Ctx) -> Vec<Finding> {
                     svc.name(),
                     missing.join(", ")
                 ))
+                .fill("var", missing.join(", "))
                 .about(missing.clone())
                 .service(svc.name()),
             );
@@ -303,6 +323,7 @@ pub fn aws(ctx: &Ctx) -> Vec<Finding> {
                     site.describe(),
                     missing.join(", ")
                 ))
+                .fill("var", missing.join(", "))
                 .about(missing)
                 .service(name.as_str()),
             );

@@ -134,9 +134,8 @@ fn leak(kind: Kind, file: &str, line: Option<usize>) -> Finding {
         format!("{} is written into {file}, a tracked file", kind.what()),
     )
     .at(file, line)
+    .fill("file", file)
 }
-
-const ROTATE: &str = "rotate it if the file was ever committed or shared";
 
 pub fn hardcoded(ctx: &Ctx) -> Vec<Finding> {
     let mut out = Vec::new();
@@ -165,9 +164,11 @@ pub fn hardcoded(ctx: &Ctx) -> Vec<Finding> {
                 } else {
                     Some(format!("${{{store}}}"))
                 };
+                let written = value.as_deref().unwrap_or(honeycomb::HEADERS_VALUE);
                 let mut f = leak(kind, &compose, var.line)
                     .evidence(format!("{}: {}", var.name, hidden(raw, &secret)))
-                    .fix(format!("put {store}=… in the project .env and write `{}: \"{}\"` in `{}`; {ROTATE}", var.name, value.as_deref().unwrap_or(honeycomb::HEADERS_VALUE), svc.name()));
+                    .fill("value", format!("{}: \"{written}\"", var.name))
+                    .fill("var", store);
                 if let (true, Some(v)) = (is_backend, value) {
                     f = f.edit(set(&var.name, v)).edit(Fix::StoreInDotenv {
                         name: store.into(),
@@ -194,17 +195,33 @@ pub fn hardcoded(ctx: &Ctx) -> Vec<Finding> {
     }
     for (file, text) in texts {
         for (kind, secret, line) in text_secrets(&text) {
-            out.push(leak(kind, &file, Some(line))
-                .evidence(hidden(text.lines().nth(line - 1).unwrap_or_default().trim(), &secret))
-                .fix(format!("remove it from {file}: keep it in .env (or `gp env {}=…` in Gitpod) and pass it through compose as `${{{}}}`; {ROTATE}", kind.var(), kind.var())));
+            out.push(
+                leak(kind, &file, Some(line))
+                    .evidence(hidden(
+                        text.lines().nth(line - 1).unwrap_or_default().trim(),
+                        &secret,
+                    ))
+                    .fill("var", kind.var()),
+            );
         }
     }
     for m in &ctx.code().mods {
         for (kind, secret, line, column) in python_secrets(&m.module) {
-            out.push(leak(kind, &m.display, Some(line))
-                .column(Some(column))
-                .evidence(hidden(m.module.source().lines().nth(line - 1).unwrap_or_default().trim(), &secret))
-                .fix(format!("read it from the environment (`os.getenv(\"{}\")`), put it in .env and pass it in compose as `{}: \"${{{}}}\"`; {ROTATE}", kind.var(), kind.var(), kind.var())));
+            out.push(
+                leak(kind, &m.display, Some(line))
+                    .column(Some(column))
+                    .evidence(hidden(
+                        m.module
+                            .source()
+                            .lines()
+                            .nth(line - 1)
+                            .unwrap_or_default()
+                            .trim(),
+                        &secret,
+                    ))
+                    .fill("value", format!("os.getenv(\"{}\")", kind.var()))
+                    .fill("var", kind.var()),
+            );
         }
     }
     out
