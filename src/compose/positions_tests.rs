@@ -72,7 +72,7 @@ services:
     assert_eq!(p.key_line("api", "ports"), Some(21));
     assert_eq!(p.service_line("worker"), Some(22));
     assert_eq!(p.key_line("worker", "environment"), Some(23));
-    assert!(p.service("api").unwrap().keys.get("required").is_none());
+    assert!(!p.service("api").unwrap().keys.contains_key("required"));
 }
 
 #[test]

@@ -226,8 +226,8 @@ pub fn missing_project_names(
     Facts::of(module)
         .from_imports
         .iter()
+        .filter(|&i| i.module == target_module && !i.guarded)
         .cloned()
-        .filter(|i| i.module == target_module && !i.guarded)
         .flat_map(|i| i.names)
         .filter(|n| n.name != "*" && !target.may_define(&n.name) && !is_submodule(&n.name))
         .map(|n| MissingProjectName {

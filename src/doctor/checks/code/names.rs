@@ -136,7 +136,7 @@ fn project_names(ctx: &Ctx) -> Vec<Finding> {
                         || d.join(name).join("__init__.py").is_file()
                 })
             };
-            for miss in names::missing_project_names(&m.module, target, &bindings, &is_submodule) {
+            for miss in names::missing_project_names(&m.module, target, bindings, &is_submodule) {
                 let title = format!(
                     "`{}` is not defined in {}: `from {target} import {}` raises ImportError",
                     miss.name, t.display, miss.name
