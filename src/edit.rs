@@ -1,5 +1,9 @@
 //! The plan: every change a command wants to make, computed in full before
-//! anything is written, shown as a diff, then applied file by file atomically.
+//! anything is written, shown as a diff (secrets masked), then applied as one
+//! transaction (apply.rs): all or nothing, under the project lock.
+
+mod apply;
+mod diff;
 
 use crate::fsutil;
 use crate::mask::mask_text;
@@ -7,8 +11,10 @@ use anyhow::Result;
 use colored::Colorize;
 use std::path::{Path, PathBuf};
 
+pub use apply::{Apply, TEST_PAUSE_VAR};
+
 /// One file's change. `before == None` creates the file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Edit {
     pub path: PathBuf,
     /// The path as shown to the user (relative to the project).
@@ -26,6 +32,12 @@ pub struct Edit {
 pub enum Action {
     /// `gp env NAME=value`: stores a variable for the next Gitpod workspaces.
     GitpodEnv { name: String, value: String },
+    /// Deletes a temp file an interrupted run left behind.
+    RemoveFile {
+        path: PathBuf,
+        display: String,
+        reason: String,
+    },
 }
 
 #[derive(Debug, Default)]
@@ -34,6 +46,19 @@ pub struct Plan {
     pub actions: Vec<Action>,
     /// Values that must never be printed, masked in every rendering.
     pub secrets: Vec<String>,
+    /// The project directory: every target must lie inside it, and
+    /// [`Plan::write_files`] locks it.
+    pub root: Option<PathBuf>,
+}
+
+/// A `.env`-style file (`.env`, `.env.local`, `prod.env`): its values are
+/// masked in diffs when their names look secret.
+pub fn is_dotenv(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    name == ".env" || name.starts_with(".env.") || name.ends_with(".env")
 }
 
 impl Plan {
@@ -113,14 +138,6 @@ impl Plan {
         let secrets = self.secret_refs();
         let mut out = String::new();
         for edit in &self.edits {
-            let before = edit.before.as_deref().unwrap_or("");
-            let (old_name, new_name) = match edit.before {
-                Some(_) => (format!("a/{}", edit.display), format!("b/{}", edit.display)),
-                None => (
-                    "/dev/null".to_string(),
-                    format!("b/{} (new file)", edit.display),
-                ),
-            };
             if edit.before.as_deref() == Some(edit.after.as_str()) {
                 if let Some(mode) = edit.mode {
                     out.push_str(&format!(
@@ -131,30 +148,7 @@ impl Plan {
                 }
                 continue;
             }
-            let diff = similar::TextDiff::from_lines(before, edit.after.as_str());
-            let text = diff
-                .unified_diff()
-                .context_radius(3)
-                .header(&old_name, &new_name)
-                .to_string();
-            for line in text.lines() {
-                let line = mask_text(line.trim_end_matches('\r'), &secrets);
-                let styled = if line.starts_with("+++") || line.starts_with("---") {
-                    line.bold().to_string()
-                } else if line.starts_with('+') {
-                    line.green().to_string()
-                } else if line.starts_with('-') {
-                    line.red().to_string()
-                } else if line.starts_with("@@") {
-                    line.cyan().to_string()
-                } else if line.starts_with('\\') {
-                    line.dimmed().to_string()
-                } else {
-                    line
-                };
-                out.push_str(&styled);
-                out.push('\n');
-            }
+            out.push_str(&diff::render(edit, &secrets));
         }
         for action in &self.actions {
             match action {
@@ -162,6 +156,9 @@ impl Plan {
                     let shown = mask_text(&format!("{name}={value}"), &secrets);
                     out.push_str(&format!("{} gp env {shown}\n", "run:".bold()));
                 }
+                Action::RemoveFile {
+                    display, reason, ..
+                } => out.push_str(&format!("{} {display} ({reason})\n", "remove:".bold())),
             }
         }
         out
@@ -184,27 +181,53 @@ impl Plan {
             ));
         }
         for action in &self.actions {
-            let Action::GitpodEnv { name, .. } = action;
-            lines.push(format!("stored {name} with gp env"));
+            lines.push(match action {
+                Action::GitpodEnv { name, .. } => format!("stored {name} with gp env"),
+                Action::RemoveFile {
+                    display, reason, ..
+                } => format!("removed {display}: {reason}"),
+            });
         }
         lines
     }
 
-    /// Writes every edit atomically. Files are checked for concurrent changes
-    /// first so a file edited since planning is never overwritten.
+    /// Read-only files the plan would replace (`chmod 444`): the caller asks
+    /// before replacing them, or refuses.
+    pub fn read_only_targets(&self) -> Vec<&Edit> {
+        self.edits
+            .iter()
+            .filter(|e| fsutil::is_read_only(&e.path))
+            .collect()
+    }
+
+    /// Checks every target before the first write (see apply.rs).
+    pub fn preflight(&self, replace_read_only: &[PathBuf]) -> Result<()> {
+        apply::preflight(self, replace_read_only)
+    }
+
+    /// The message refusing a read-only target.
+    pub fn read_only_message(edit: &Edit) -> String {
+        apply::read_only_message(edit)
+    }
+
+    /// Applies the plan as one transaction: every file is replaced, or none
+    /// is (those already replaced are restored), and the error says which.
+    /// The caller holds the project lock.
+    pub fn apply(&self, opts: Apply) -> Result<()> {
+        apply::apply(self, opts)
+    }
+
+    /// Takes the project lock and applies the file edits, refusing if a
+    /// file changed since the plan was made (doctor --fix).
     pub fn write_files(&self) -> Result<()> {
-        for edit in &self.edits {
-            let now = fsutil::read_optional(&edit.path)?;
-            if now != edit.before {
-                anyhow::bail!(
-                    "{} changed while cruddur-obs was running; nothing more was written. Run the command again",
-                    edit.display
-                );
-            }
-        }
-        for edit in &self.edits {
-            fsutil::write_atomic(&edit.path, &edit.after, edit.mode)?;
-        }
-        Ok(())
+        let _lock = match &self.root {
+            Some(root) => Some(fsutil::ProjectLock::acquire(
+                root,
+                fsutil::LOCK_WAIT,
+                || eprintln!("waiting for another cruddur-obs run on this project to finish…"),
+            )?),
+            None => None,
+        };
+        self.apply(Apply::default())
     }
 }

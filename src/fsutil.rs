@@ -2,12 +2,24 @@
 //!
 //! Every file the tool may rewrite goes through [`read_text`] first, so a
 //! symlink, a binary file or an unreadable file stops the run before any plan
-//! exists, and nothing is half-written.
+//! exists, and nothing is half-written. Writing goes through [`stage`]
+//! (a temp file with the target's owner and mode) and [`Staged::commit`]
+//! (the rename); [`ProjectLock`] keeps two runs from interleaving.
 
 use anyhow::{bail, Context, Result};
 use std::fs;
-use std::io::Write;
 use std::path::Path;
+
+pub mod interrupt;
+mod lock;
+mod write;
+
+pub use lock::{ProjectLock, WAIT as LOCK_WAIT};
+pub(crate) use write::parent_of;
+pub use write::{
+    is_read_only, leftover_temps, ownership_for, stage, write_atomic, Ownership, Staged,
+    TEMP_PREFIX,
+};
 
 /// Reads a UTF-8 text file the tool may later rewrite.
 ///
@@ -52,40 +64,6 @@ pub fn read_optional(path: &Path) -> Result<Option<String>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         _ => read_text(path).map(Some),
     }
-}
-
-/// Writes `contents` to `path` atomically: a temp file in the same directory,
-/// fsync, then rename. `mode` wins when given; otherwise an existing file
-/// keeps its permissions and a new one gets 0644.
-pub fn write_atomic(path: &Path, contents: &str, mode: Option<u32>) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".cruddur-obs-")
-        .tempfile_in(dir)
-        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    tmp.write_all(contents.as_bytes())
-        .and_then(|_| tmp.as_file().sync_all())
-        .with_context(|| format!("cannot write a temporary file for {}", path.display()))?;
-    let perms = match (mode, fs::metadata(path)) {
-        (Some(m), _) => mode_permissions(m),
-        (None, Ok(meta)) => meta.permissions(),
-        // tempfile creates 0600; a new ordinary file should look like one made by an editor.
-        (None, Err(_)) => mode_permissions(0o644),
-    };
-    fs::set_permissions(tmp.path(), perms)
-        .with_context(|| format!("cannot set permissions for {}", path.display()))?;
-    tmp.persist(path)
-        .map_err(|e| e.error)
-        .with_context(|| format!("cannot replace {}", path.display()))?;
-    Ok(())
-}
-
-fn mode_permissions(mode: u32) -> fs::Permissions {
-    use std::os::unix::fs::PermissionsExt;
-    fs::Permissions::from_mode(mode)
 }
 
 /// The file's dominant line ending, so inserted lines match their neighbours.

@@ -6,7 +6,7 @@ use crate::edit::{Action, Plan};
 use crate::fsutil;
 use crate::project::{Project, TextFile};
 use anyhow::{bail, Context, Result};
-use std::io::Write;
+use std::io::{BufRead, Write};
 use std::path::Path;
 use std::process::{Command, Stdio};
 
@@ -17,6 +17,23 @@ pub const SECRET_VARS: [&str; 4] = [
     "AWS_SECRET_ACCESS_KEY",
     "AWS_SESSION_TOKEN",
 ];
+
+/// Whether a variable's name says its value is a secret (`DB_PASSWORD`,
+/// `STRIPE_API_KEY`, `GITHUB_TOKEN`, ...): such values are masked in diffs.
+pub fn looks_secret(name: &str) -> bool {
+    let n = name.to_ascii_uppercase();
+    [
+        "KEY",
+        "TOKEN",
+        "SECRET",
+        "PASSWORD",
+        "PASS",
+        "AUTH",
+        "CREDENTIAL",
+    ]
+    .iter()
+    .any(|w| n.contains(w))
+}
 
 /// Where init stores a secret.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,14 +80,32 @@ pub fn gp_env_list(gp: &Path) -> Result<Vec<(String, String)>> {
 /// Stores `name=value` with `gp env`. gp takes the pair only as an argument
 /// (it has no stdin form); its echo of the pair is captured, never shown.
 pub fn gp_env_set(gp: &Path, name: &str, value: &str) -> Result<()> {
-    let out = Command::new(gp)
+    let mut child = Command::new(gp)
         .arg("env")
         .arg(format!("{name}={value}"))
         .stdin(Stdio::null())
-        .output()
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
         .with_context(|| format!("cannot run {} env", gp.display()))?;
-    if !out.status.success() {
-        let err = String::from_utf8_lossy(&out.stderr);
+    // Polled, so that Ctrl-C during a slow `gp` stops it and the write
+    // is rolled back (see fsutil::interrupt).
+    let status = loop {
+        if let Some(status) = child.try_wait()? {
+            break status;
+        }
+        if crate::fsutil::interrupt::interrupted() {
+            child.kill().ok();
+            child.wait().ok();
+            bail!("interrupted (SIGINT/SIGTERM) while `gp env {name}=…` ran");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    if !status.success() {
+        let mut err = String::new();
+        if let Some(mut e) = child.stderr.take() {
+            std::io::Read::read_to_string(&mut e, &mut err).ok();
+        }
         bail!(
             "`gp env {name}=…` failed: {}",
             crate::mask::mask_text(err.trim(), &[value])
@@ -112,6 +147,17 @@ pub fn plan_store(
                 .unwrap_or("")
                 .to_string();
             let after = dotenv::set(&current, name, value);
+            if after == current {
+                return Ok(());
+            }
+            if is_tracked(project) {
+                bail!("{}", tracked_message(name));
+            }
+            // .gitignore first: the plan's order is the order files are shown
+            // and written, and `.env` must never exist unignored.
+            if !is_ignored(project) {
+                plan_ignore(plan, project);
+            }
             plan.update(
                 &file.path,
                 ".env",
@@ -120,12 +166,32 @@ pub fn plan_store(
                 format!("{name} stored (compose reads .env for ${{{name}}})"),
             );
             plan.set_mode(&file.path, 0o600);
-            if !is_ignored(project) {
-                plan_ignore(plan, project);
-            }
             Ok(())
         }
     }
+}
+
+/// Why a key will not be written into a tracked `.env`, and the ways out.
+pub fn tracked_message(name: &str) -> String {
+    format!(
+        ".env is tracked by git, so {name} written there would be committed. Untrack it first: `git rm --cached .env`, commit, and rotate any key it already holds (it is in the history); or keep the key out of .env with `--persist gp` (Gitpod) or `--persist none`. Nothing was changed"
+    )
+}
+
+/// Whether git tracks the project `.env` (it is in the index). Read from the
+/// index itself: `git check-ignore` says nothing about tracked files.
+pub fn is_tracked(project: &Project) -> bool {
+    let Some(git) = crate::project::which("git") else {
+        return false;
+    };
+    Command::new(&git)
+        .args(["ls-files", "--error-unmatch", "--", ".env"])
+        .current_dir(&project.root)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
 }
 
 /// Whether git ignores the project `.env`: asks git inside a work tree,
@@ -140,8 +206,10 @@ pub fn is_ignored(project: &Project) -> bool {
             .status()
             .is_ok_and(|s| s.success());
         if inside {
+            // --no-index: a tracked .env that a rule covers counts as
+            // ignored here (it is `dotenv-tracked`, which a rule cannot fix).
             return Command::new(&git)
-                .args(["check-ignore", "-q", ".env"])
+                .args(["check-ignore", "-q", "--no-index", ".env"])
                 .current_dir(&project.root)
                 .stderr(Stdio::null())
                 .status()
@@ -195,27 +263,61 @@ pub fn plan_ignore(plan: &mut Plan, project: &Project) {
     );
 }
 
-/// Reads a key piped on standard input (the whole input, trimmed).
+/// The longest key line `--key-stdin` accepts: every key shape is under 100
+/// characters, so anything longer is not a key.
+pub const STDIN_KEY_MAX: usize = 4096;
+
+/// Reads a key piped on standard input: one line, at most
+/// [`STDIN_KEY_MAX`] bytes, returned as soon as its newline arrives (a
+/// writer that keeps the pipe open is not waited for).
 pub fn read_stdin_key() -> Result<String> {
-    let mut buf = String::new();
-    std::io::Read::read_to_string(&mut std::io::stdin(), &mut buf)
+    read_key_line(&mut std::io::stdin().lock())
+}
+
+pub fn read_key_line(input: &mut impl std::io::BufRead) -> Result<String> {
+    let mut buf = Vec::new();
+    std::io::Read::take(&mut *input, STDIN_KEY_MAX as u64 + 1)
+        .read_until(b'\n', &mut buf)
         .context("cannot read the key from standard input")?;
-    let key = buf.trim().to_string();
+    if buf.len() > STDIN_KEY_MAX && !buf.ends_with(b"\n") {
+        bail!("--key-stdin reads one line, and the first {STDIN_KEY_MAX} bytes of standard input held no line break: that is not a key. Pipe just the key, e.g. `printenv HONEYCOMB_API_KEY | cruddur-obs init --key-stdin`");
+    }
+    if buf.contains(&0) {
+        bail!("--key-stdin: standard input holds NUL bytes, not a key; pipe just the key, e.g. `printenv HONEYCOMB_API_KEY | cruddur-obs init --key-stdin`");
+    }
+    let line = String::from_utf8(buf)
+        .map_err(|_| anyhow::anyhow!("--key-stdin: the key is not valid UTF-8 text"))?;
+    let key = line.trim().to_string();
     if key.is_empty() {
         bail!("--key-stdin was given but standard input was empty; pipe the key, e.g. `printenv HONEYCOMB_API_KEY | cruddur-obs init --key-stdin`");
     }
     Ok(key)
 }
 
-/// Runs the plan's non-file actions.
-pub fn run_actions(plan: &Plan, project: &Project) -> Result<()> {
-    for action in &plan.actions {
-        match action {
-            Action::GitpodEnv { name, value } => {
-                let gp = project.gitpod.gp.as_ref().context("`gp` is not on PATH")?;
-                gp_env_set(gp, name, value)?;
-            }
-        }
+/// Checks before the first write that `gp` is still there and answers.
+pub fn preflight_gp(plan: &Plan, project: &Project) -> Result<()> {
+    if !plan
+        .actions
+        .iter()
+        .any(|a| matches!(a, Action::GitpodEnv { .. }))
+    {
+        return Ok(());
+    }
+    let gp = project
+        .gitpod
+        .gp
+        .as_ref()
+        .filter(|p| crate::project::which("gp").as_ref() == Some(*p))
+        .context("`gp` is no longer on PATH; nothing was changed")?;
+    gp_env_list(gp).map_err(|e| anyhow::anyhow!("{e:#}; nothing was changed"))?;
+    Ok(())
+}
+
+/// Runs one `gp env` action of the plan (see [`Plan::apply`]).
+pub fn run_action(action: &Action, project: &Project) -> Result<()> {
+    if let Action::GitpodEnv { name, value } = action {
+        let gp = project.gitpod.gp.as_ref().context("`gp` is not on PATH")?;
+        gp_env_set(gp, name, value)?;
     }
     std::io::stdout().flush().ok();
     Ok(())
