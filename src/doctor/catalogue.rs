@@ -174,6 +174,8 @@ pub const CATALOGUE: &[Entry] = &[
     e("rollbar-server-error", Warning, Network, false, true),
     e("tracer-provider-overridden", Warning, Code, false, false),
     e("xray-context-missing", Warning, Code, false, false),
+    e("dotenv-tracked", Error, Secrets, false, false),
+    e("secret-file-left", Error, Secrets, true, false),
 ];
 
 pub fn entry(id: &str) -> &'static Entry {

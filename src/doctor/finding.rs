@@ -72,6 +72,8 @@ pub enum Fix {
     DotenvPermissions,
     /// Add `.env` to .gitignore.
     IgnoreDotenv,
+    /// Delete a temp file an interrupted run left (it holds a secret).
+    RemoveFile(std::path::PathBuf),
 }
 
 #[derive(Debug, Clone, Serialize)]

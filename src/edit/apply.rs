@@ -172,6 +172,14 @@ fn interrupted_error() -> anyhow::Error {
     anyhow!("interrupted (SIGINT/SIGTERM) while writing")
 }
 
+/// The order files are staged and renamed in: files holding secrets last,
+/// so `.env` never exists before the `.gitignore` rule that hides it.
+fn commit_order(plan: &Plan) -> Vec<&Edit> {
+    let mut order: Vec<&Edit> = plan.edits.iter().collect();
+    order.sort_by_key(|e| holds_secrets(e));
+    order
+}
+
 pub(super) fn apply(plan: &Plan, opts: Apply) -> Result<()> {
     let Apply {
         replace_read_only,
@@ -187,8 +195,7 @@ pub(super) fn apply(plan: &Plan, opts: Apply) -> Result<()> {
         bail!("this plan stores a variable with gp env, which this command cannot run; nothing was changed");
     }
     let guard = interrupt::Guard::install();
-    let mut order: Vec<&Edit> = plan.edits.iter().collect();
-    order.sort_by_key(|e| holds_secrets(e));
+    let order = commit_order(plan);
 
     // 1. Stage every file; a failure here leaves every target untouched
     //    (dropping a `Staged` removes its temp file).
@@ -269,3 +276,7 @@ pub(super) fn apply(plan: &Plan, opts: Apply) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+#[path = "apply_tests.rs"]
+mod tests;

@@ -34,6 +34,8 @@ pub const OFFLINE: &[Check] = &[
     check!(ComposeEnv, compose_env::wrong_service),
     check!(Secrets, secrets::hardcoded),
     check!(Secrets, secrets::dotenv),
+    check!(Secrets, secrets::dotenv_tracked),
+    check!(Secrets, secrets::leftover_temp_files),
     check!(Secrets, secrets::key_format),
     check!(Secrets, secrets::rollbar_token),
     check!(Secrets, secrets::aws),
