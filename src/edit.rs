@@ -231,3 +231,85 @@ impl Plan {
         self.apply(Apply::default())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OLD: &str = "hcaik_01hq2rs3t4u5v6w7x8y9z0a1b2c3d4e5f6g7h8j9k0m1n2p3q4r5s6t7v8";
+    const NEW: &str = "hcaik_99zz2rs3t4u5v6w7x8y9z0a1b2c3d4e5f6g7h8j9k0m1n2p3q4r5s6t7v8";
+
+    fn dotenv_edit(before: Option<&str>, after: &str) -> Plan {
+        colored::control::set_override(false);
+        let mut plan = Plan::default();
+        plan.update(
+            Path::new("/p/.env"),
+            ".env",
+            before,
+            after.to_string(),
+            "test".into(),
+        );
+        plan
+    }
+
+    #[test]
+    fn dotenv_diffs_mask_old_and_new_keys_and_secret_context() {
+        let before = format!(
+            "DB_HOST=db\nDB_PASSWORD=s3cr3t-passw0rd\nGITHUB_TOKEN=ghp_abcdefghij\nHONEYCOMB_API_KEY={OLD}\nMY_AUTH=basic-xyz123\nLAST=1"
+        );
+        let after = before.replace(OLD, NEW);
+        let text = dotenv_edit(Some(&before), &after).render_diff();
+        for secret in [OLD, NEW, "s3cr3t", "ghp_abc", "basic-xyz"] {
+            assert!(!text.contains(secret), "{secret} shown:\n{text}");
+        }
+        assert!(text.contains("-HONEYCOMB_API_KEY=hcaik_…"), "{text}");
+        assert!(text.contains("+HONEYCOMB_API_KEY=hcaik_…"), "{text}");
+        assert!(text.contains(" DB_PASSWORD=s3…"), "{text}");
+        assert!(text.contains(" DB_HOST=db"), "{text}");
+        assert!(text.contains("@@ -1,6 +1,6 @@"), "{text}");
+        assert!(text.contains("\\ No newline at end of file"), "{text}");
+        // A new file: every line is an insertion.
+        let text = dotenv_edit(None, &format!("HONEYCOMB_API_KEY={NEW}\n")).render_diff();
+        assert_eq!(
+            text,
+            "--- /dev/null\n+++ b/.env (new file)\n@@ -0,0 +1 @@\n+HONEYCOMB_API_KEY=hcaik_…\n"
+        );
+    }
+
+    #[test]
+    fn other_files_show_in_full_except_known_secrets() {
+        colored::control::set_override(false);
+        let mut plan = Plan::default();
+        plan.update(
+            Path::new("/p/docker-compose.yml"),
+            "docker-compose.yml",
+            Some("a: 1\r\nPASSWORD: plain\r\n"),
+            "a: 2\r\nPASSWORD: plain\r\n".into(),
+            "test".into(),
+        );
+        plan.secrets.push("a-secret-value".into());
+        plan.actions.push(Action::GitpodEnv {
+            name: "K".into(),
+            value: "a-secret-value".into(),
+        });
+        let text = plan.render_diff();
+        assert_eq!(
+            text,
+            "--- a/docker-compose.yml\n+++ b/docker-compose.yml\n@@ -1,2 +1,2 @@\n-a: 1\n+a: 2\n PASSWORD: plain\nrun: gp env K=a-…\n"
+        );
+    }
+
+    #[test]
+    fn dotenv_files_are_recognised_by_name() {
+        for (name, yes) in [
+            (".env", true),
+            (".env.local", true),
+            ("prod.env", true),
+            ("env", false),
+            (".envrc", false),
+            ("docker-compose.yml", false),
+        ] {
+            assert_eq!(is_dotenv(Path::new(name)), yes, "{name}");
+        }
+    }
+}

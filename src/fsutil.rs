@@ -147,6 +147,72 @@ mod tests {
     }
 
     #[test]
+    fn a_write_replaces_the_file_instead_of_writing_into_it() {
+        // A reader holding the old file (here: a hard link to it) keeps the
+        // old text whole: the new text went to another inode, then a rename.
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("docker-compose.yml");
+        fs::write(&f, "old\n").unwrap();
+        let held = dir.path().join("held");
+        fs::hard_link(&f, &held).unwrap();
+        write_atomic(&f, "new\n", None).unwrap();
+        assert_eq!(fs::read_to_string(&f).unwrap(), "new\n");
+        assert_eq!(fs::read_to_string(&held).unwrap(), "old\n");
+        // Staged but not committed: the target is untouched and dropping
+        // the stage removes the 0600 temp file.
+        let own = ownership_for(&f, Some(0o644)).unwrap();
+        let staged = stage(&f, "staged\n", own).unwrap();
+        let tmp = staged.temp_path().to_path_buf();
+        assert!(tmp
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with(TEMP_PREFIX));
+        assert_eq!(leftover_temps(dir.path()), vec![tmp.clone()]);
+        assert_eq!(fs::read_to_string(&f).unwrap(), "new\n");
+        drop(staged);
+        assert!(!tmp.exists());
+        assert!(leftover_temps(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn leftovers_read_only_files_and_new_file_ownership() {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        fs::write(d.join(".cruddur-obs-b"), "").unwrap();
+        fs::write(d.join(".cruddur-obs-a"), "").unwrap();
+        fs::write(d.join("cruddur-obs-not"), "").unwrap();
+        fs::create_dir(d.join(".cruddur-obs-dir")).unwrap();
+        std::os::unix::fs::symlink("/etc/passwd", d.join(".cruddur-obs-link")).unwrap();
+        assert_eq!(
+            leftover_temps(d),
+            vec![d.join(".cruddur-obs-a"), d.join(".cruddur-obs-b")]
+        );
+        assert!(leftover_temps(&d.join("missing")).is_empty());
+        let f = d.join("f");
+        fs::write(&f, "x").unwrap();
+        assert!(!is_read_only(&f));
+        fs::set_permissions(&f, fs::Permissions::from_mode(0o444)).unwrap();
+        assert!(is_read_only(&f));
+        fs::set_permissions(&f, fs::Permissions::from_mode(0o4640)).unwrap();
+        assert!(!is_read_only(&f));
+        assert!(!is_read_only(&d.join("missing")));
+        let own = ownership_for(&f, None).unwrap();
+        assert_eq!(own.mode, 0o4640);
+        let meta = fs::metadata(d).unwrap();
+        let new = ownership_for(&d.join("new"), None).unwrap();
+        assert_eq!(
+            (new.uid, new.gid, new.mode),
+            (meta.uid(), meta.gid(), 0o644)
+        );
+        assert_eq!(
+            ownership_for(&d.join("new"), Some(0o600)).unwrap().mode,
+            0o600
+        );
+    }
+
+    #[test]
     fn line_endings_and_lines() {
         assert_eq!(line_ending("a\r\nb\r\n"), "\r\n");
         assert_eq!(line_ending("a\nb"), "\n");

@@ -327,6 +327,129 @@ pub fn run_action(action: &Action, project: &Project) -> Result<()> {
 mod tests {
     use super::*;
 
+    use crate::doctor::testkit::project;
+
+    const KEY: &str = "hcaik_01hq2rs3t4u5v6w7x8y9z0a1b2c3d4e5f6g7h8j9k0m1n2p3q4r5s6t7v8";
+
+    fn git(dir: &Path, args: &[&str]) {
+        let ok = Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "git {args:?}");
+    }
+
+    fn compose() -> (&'static str, &'static str) {
+        (
+            "docker-compose.yml",
+            "services:\n  backend-flask:\n    image: x\n",
+        )
+    }
+
+    #[test]
+    fn a_key_is_refused_for_a_tracked_dotenv_and_planned_after_gitignore() {
+        let tp = project(&[compose(), (".env", "A=1\n")]);
+        let dir = tp.dir.path();
+        // Not a repository yet: .env is not tracked, and gets ignored first.
+        assert!(!is_tracked(&tp.project));
+        let mut plan = Plan::default();
+        plan_store(
+            &mut plan,
+            &tp.project,
+            Store::Dotenv,
+            "HONEYCOMB_API_KEY",
+            KEY,
+        )
+        .unwrap();
+        let shown: Vec<&str> = plan.edits.iter().map(|e| e.display.as_str()).collect();
+        assert_eq!(shown, [".gitignore", ".env"]);
+        assert_eq!(plan.edits[1].mode, Some(0o600));
+        git(dir, &["init", "-q"]);
+        git(dir, &["add", ".env"]);
+        std::fs::write(dir.join(".gitignore"), ".env\n").unwrap();
+        let tp = crate::doctor::checks::compose_env::tests::reread(tp);
+        assert!(is_tracked(&tp.project));
+        // A rule covers it, but a tracked file is not ignored by git:
+        // `--no-index` makes the rule count, so no useless .gitignore fix.
+        assert!(is_ignored(&tp.project));
+        let mut plan = Plan::default();
+        let err = plan_store(
+            &mut plan,
+            &tp.project,
+            Store::Dotenv,
+            "HONEYCOMB_API_KEY",
+            KEY,
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("git rm --cached .env"), "{err}");
+        assert!(err.contains("--persist gp"), "{err}");
+        assert!(plan.edits.is_empty());
+        // Already stored there: nothing to write, nothing to refuse.
+        let mut plan = Plan::default();
+        plan_store(&mut plan, &tp.project, Store::Dotenv, "A", "1").unwrap();
+        assert!(plan.edits.is_empty());
+    }
+
+    /// A reader that fails the test if read after it handed out `data`:
+    /// the key must be taken without waiting for the end of input.
+    struct ThenHang(std::io::Cursor<Vec<u8>>);
+
+    impl std::io::Read for ThenHang {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let n = self.0.read(buf)?;
+            assert!(n > 0, "read past the key's line, waiting for end of input");
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn the_stdin_key_is_one_bounded_line() {
+        let mut r = std::io::BufReader::new(ThenHang(std::io::Cursor::new(
+            format!("  {KEY}\r\nmore\n").into_bytes(),
+        )));
+        assert_eq!(read_key_line(&mut r).unwrap(), KEY);
+        let read = |bytes: &[u8]| read_key_line(&mut std::io::BufReader::new(bytes));
+        assert_eq!(read(b"no-newline-key").unwrap(), "no-newline-key");
+        let long = vec![b'a'; STDIN_KEY_MAX + 1];
+        assert!(read(&long).unwrap_err().to_string().contains("4096"));
+        let mut just = vec![b'a'; STDIN_KEY_MAX - 1];
+        just.push(b'\n');
+        assert_eq!(read(&just).unwrap().len(), STDIN_KEY_MAX - 1);
+        assert!(read(b"\n").unwrap_err().to_string().contains("empty"));
+        assert!(read(b"ab\0cd\n").unwrap_err().to_string().contains("NUL"));
+        assert!(read(b"\xff\xfe\n")
+            .unwrap_err()
+            .to_string()
+            .contains("UTF-8"));
+        // Endless zeros: refused after STDIN_KEY_MAX + 1 bytes.
+        let mut zeros = std::io::BufReader::new(std::io::repeat(0));
+        assert!(read_key_line(&mut zeros).is_err());
+    }
+
+    #[test]
+    fn secret_looking_names() {
+        for n in [
+            "DB_PASSWORD",
+            "API_KEY",
+            "GITHUB_TOKEN",
+            "CLIENT_SECRET",
+            "PGPASS",
+            "BASIC_AUTH",
+            "GOOGLE_CREDENTIALS",
+            "honeycomb_api_key",
+        ] {
+            assert!(looks_secret(n), "{n}");
+        }
+        for n in ["DB_HOST", "PORT", "OTEL_SERVICE_NAME", "FLASK_ENV"] {
+            assert!(!looks_secret(n), "{n}");
+        }
+    }
+
     #[test]
     fn gitignore_patterns() {
         assert!(gitignore_covers_env(".env\n"));

@@ -167,7 +167,8 @@ fn mask_line(line: &str, is_secret: &impl Fn(&str) -> bool) -> String {
     if name_len == 0 || !rest.starts_with(['=', ':']) || !is_secret(&body[..name_len]) {
         return line.to_string();
     }
-    let keep = line.len() - rest.len() + 1;
+    let sep = line.len() - rest.len() + 1;
+    let keep = sep + (line[sep..].len() - line[sep..].trim_start_matches(is_space).len());
     let eol = &line[line.trim_end_matches(['\r', '\n']).len()..];
     let value = line[keep..].trim_end_matches(['\r', '\n']).trim();
     if value.is_empty() {
