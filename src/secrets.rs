@@ -146,7 +146,9 @@ pub fn plan_store(
                 .current(&file.path, file.text.as_deref())
                 .unwrap_or("")
                 .to_string();
-            let after = dotenv::set(&current, name, value);
+            let after = dotenv::try_set(&current, name, value).map_err(|e| {
+                anyhow::anyhow!("cannot store {name} in .env: {e}; fix that line (compose cannot read the file either) and run again")
+            })?;
             if after == current {
                 return Ok(());
             }

@@ -177,6 +177,36 @@ fn mask_line(line: &str, is_secret: &impl Fn(&str) -> bool) -> String {
     format!("{}{}{eol}", &line[..keep], masked(value))
 }
 
+/// [`set`] for a file the tool is about to write: a text that does not
+/// parse is refused (editing it could swallow the new line into an open
+/// quote), and the result is re-read to prove `key` has `value` and every
+/// other entry is as it was.
+pub fn try_set(text: &str, key: &str, value: &str) -> Result<String, DotenvParseError> {
+    let before = parse(text)?;
+    let after = set(text, key, value);
+    let fail = |message: String| {
+        DotenvParseError {
+        line: 0,
+        message: format!("internal check failed after editing ({message}); .env was left as it was. Please report this"),
+    }
+    };
+    let parsed = parse(&after).map_err(|e| fail(e.to_string()))?;
+    let others = |es: &[DotenvEntry]| -> Vec<(String, String)> {
+        es.iter()
+            .filter(|e| e.key != key)
+            .map(|e| (e.key.clone(), e.value.clone()))
+            .collect()
+    };
+    if others(&parsed) != others(&before) {
+        return Err(fail("another entry changed".into()));
+    }
+    let last = parsed.iter().rev().find(|e| e.key == key);
+    if last.and_then(effective_value).as_deref() != Some(value) {
+        return Err(fail(format!("{key} does not read back as set")));
+    }
+    Ok(after)
+}
+
 struct Found {
     entry: DotenvEntry,
     /// Bytes to replace on `set`: the quotes included; for an empty
@@ -405,3 +435,7 @@ fn quote(value: &str, forced: bool) -> String {
 #[cfg(test)]
 #[path = "dotenv_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "dotenv_props.rs"]
+mod props;
