@@ -397,6 +397,37 @@ mod tests {
         assert!(plan.edits.is_empty());
     }
 
+    #[test]
+    fn gp_stores_only_what_it_does_not_hold_yet() {
+        let tp = project(&[compose()]);
+        let bin = tempfile::tempdir().unwrap();
+        let gp = bin.path().join("gp");
+        std::fs::write(
+            &gp,
+            format!("#!/bin/sh\necho HONEYCOMB_API_KEY={KEY}\necho OTHER=x\n"),
+        )
+        .unwrap();
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&gp, std::fs::Permissions::from_mode(0o755)).unwrap();
+        let mut tp = tp;
+        tp.project.gitpod.gp = Some(gp);
+        let actions = |name: &str, value: &str| {
+            let mut plan = Plan::default();
+            plan_store(&mut plan, &tp.project, Store::Gitpod, name, value).unwrap();
+            assert!(plan.edits.is_empty());
+            assert_eq!(plan.secrets, [value]);
+            plan.actions.len()
+        };
+        assert_eq!(actions("HONEYCOMB_API_KEY", KEY), 0);
+        assert_eq!(actions("HONEYCOMB_API_KEY", "another-value"), 1);
+        assert_eq!(actions("OTHER_KEY", KEY), 1);
+        assert_eq!(actions("OTHER", KEY), 1);
+        let mut plan = Plan::default();
+        plan_store(&mut plan, &tp.project, Store::Nowhere, "K", "secret-value").unwrap();
+        assert!(plan.is_empty());
+        assert_eq!(plan.secrets, ["secret-value"]);
+    }
+
     /// A reader that fails the test if read after it handed out `data`:
     /// the key must be taken without waiting for the end of input.
     struct ThenHang(std::io::Cursor<Vec<u8>>);
@@ -419,6 +450,8 @@ mod tests {
         assert_eq!(read(b"no-newline-key").unwrap(), "no-newline-key");
         let long = vec![b'a'; STDIN_KEY_MAX + 1];
         assert!(read(&long).unwrap_err().to_string().contains("4096"));
+        let exact = vec![b'a'; STDIN_KEY_MAX];
+        assert_eq!(read(&exact).unwrap().len(), STDIN_KEY_MAX);
         let mut just = vec![b'a'; STDIN_KEY_MAX - 1];
         just.push(b'\n');
         assert_eq!(read(&just).unwrap().len(), STDIN_KEY_MAX - 1);

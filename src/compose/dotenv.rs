@@ -117,7 +117,7 @@ pub fn mask_values(text: &str, is_secret: impl Fn(&str) -> bool) -> String {
     let mut out = String::with_capacity(text.len());
     let mut last = 0;
     for f in &found {
-        if f.entry.value.is_empty() || !is_secret(&f.entry.key) || f.value.start < last {
+        if f.entry.value.is_empty() || !is_secret(&f.entry.key) {
             continue;
         }
         let span = &text[f.value.clone()];

@@ -190,6 +190,10 @@ fn mask_values_masks_secret_values_line_for_line() {
         // Past a parse error, secret-named lines are still masked.
         ("API_KEY=abcdefgh\nB B=1\nDB_PASSWORD=hunter22\nexport  API_KEY: zzzzzzzz\r\nC=3\nD_KEY=\n", "API_KEY=ab…\nB B=1\nDB_PASSWORD=hu…\nexport  API_KEY: zz…\r\nC=3\nD_KEY=\n"),
         ("A=\"open\nAPI_KEY=abcdefgh\n", "A=\"open\nAPI_KEY=ab…\n"),
+        // The line that fails is masked too.
+        ("A=1\nB=2\nAPI_KEY=\"opensesame\nC=3\n", "A=1\nB=2\nAPI_KEY=\"o…\nC=3\n"),
+        // Only `<...>` is a placeholder.
+        ("API_KEY=abcdefgh>\nB_KEY=<abcdefgh", "API_KEY=ab…\nB_KEY=<a…"),
     ];
     for (text, expected) in cases {
         let got = mask_values(text, secret);

@@ -40,11 +40,15 @@ fn every_file_is_written_with_its_mode_and_secrets_go_last() {
     );
     fs::write(&compose, "a\n").unwrap();
     fs::set_permissions(&compose, fs::Permissions::from_mode(0o640)).unwrap();
+    let local = dir.path().join(".env.local");
+    let pem = dir.path().join("key.pem");
     let p = plan(
         dir.path(),
         vec![
             edit(&env, None, "K=v\n", Some(0o600)),
+            edit(&local, None, "L=1\n", None),
             edit(&compose, Some("a\n"), "b\n", None),
+            edit(&pem, None, "pem\n", Some(0o600)),
             edit(&ignore, None, ".env\n", None),
         ],
     );
@@ -52,7 +56,16 @@ fn every_file_is_written_with_its_mode_and_secrets_go_last() {
         .iter()
         .map(|e| e.display.as_str())
         .collect();
-    assert_eq!(order, ["docker-compose.yml", ".gitignore", ".env"]);
+    assert_eq!(
+        order,
+        [
+            "docker-compose.yml",
+            ".gitignore",
+            ".env",
+            ".env.local",
+            "key.pem"
+        ]
+    );
     p.apply(Apply::default()).unwrap();
     assert_eq!(fs::read_to_string(&compose).unwrap(), "b\n");
     assert_eq!(fs::read_to_string(&env).unwrap(), "K=v\n");
@@ -317,4 +330,38 @@ fn write_files_locks_the_project_and_refuses_changed_files() {
     // ...and writes once it is released.
     worker.join().unwrap().unwrap();
     assert_eq!(fs::read_to_string(&a).unwrap(), "y\n");
+}
+
+#[test]
+fn a_first_file_edited_before_its_rename_leaves_everything_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let (a, b) = (dir.path().join("a"), dir.path().join("b"));
+    fs::write(&a, "a0\n").unwrap();
+    let mut p = plan(
+        dir.path(),
+        vec![
+            edit(&a, Some("a0\n"), "a1\n", None),
+            edit(&b, None, "b1\n", None),
+        ],
+    );
+    p.actions.push(Action::GitpodEnv {
+        name: "K".into(),
+        value: "v".into(),
+    });
+    let a2 = a.clone();
+    let mut run = |_: &Action| fs::write(&a2, "theirs\n").map_err(anyhow::Error::from);
+    let err = p
+        .apply(Apply {
+            run_action: Some(&mut run),
+            ..Apply::default()
+        })
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.ends_with("so it was not overwritten; nothing was changed"),
+        "{err}"
+    );
+    assert_eq!(fs::read_to_string(&a).unwrap(), "theirs\n");
+    assert!(!b.exists());
+    assert!(temps(dir.path()).is_empty());
 }

@@ -73,8 +73,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let first = ProjectLock::acquire(dir.path(), WAIT, || {}).unwrap();
         let mut told = false;
+        let start = std::time::Instant::now();
         let err = ProjectLock::acquire(dir.path(), Duration::from_millis(120), || told = true)
             .unwrap_err();
+        assert!(start.elapsed() >= Duration::from_millis(120));
         assert!(told);
         assert!(err.to_string().contains("still changing"), "{err}");
         drop(first);

@@ -101,3 +101,50 @@ pub(super) fn write(
     })?;
     Ok(Some((plan, notes)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::edit::{Action, Edit};
+
+    fn plan(after: &str, mode: Option<u32>, actions: usize) -> Plan {
+        let mut p = Plan::default();
+        p.edits.push(Edit {
+            path: "/p/a".into(),
+            display: "a".into(),
+            before: Some("x".into()),
+            after: after.into(),
+            reasons: vec!["why".into()],
+            mode,
+        });
+        for i in 0..actions {
+            p.actions.push(Action::GitpodEnv {
+                name: format!("K{i}"),
+                value: "v".into(),
+            });
+        }
+        p
+    }
+
+    #[test]
+    fn plans_are_the_same_when_files_texts_modes_and_actions_are() {
+        let base = plan("y", None, 1);
+        assert!(same_changes(&base, &plan("y", None, 1)));
+        let mut reasons = plan("y", None, 1);
+        reasons.edits[0].reasons.push("another".into());
+        assert!(same_changes(&base, &reasons));
+        assert!(!same_changes(&base, &plan("z", None, 1)));
+        assert!(!same_changes(&base, &plan("y", Some(0o600), 1)));
+        assert!(!same_changes(&base, &plan("y", None, 0)));
+        let mut more = plan("y", None, 1);
+        more.edits.push(base.edits[0].clone());
+        assert!(!same_changes(&base, &more));
+        assert!(!same_changes(&more, &base));
+        let mut other_before = plan("y", None, 1);
+        other_before.edits[0].before = None;
+        assert!(!same_changes(&base, &other_before));
+        let mut other_path = plan("y", None, 1);
+        other_path.edits[0].path = "/p/b".into();
+        assert!(!same_changes(&base, &other_path));
+    }
+}
