@@ -210,6 +210,8 @@ mod tests {
             ownership_for(&d.join("new"), Some(0o600)).unwrap().mode,
             0o600
         );
+        // Only a missing file is new: a path through a file is an error.
+        assert!(ownership_for(&f.join("x"), None).is_err());
     }
 
     #[test]

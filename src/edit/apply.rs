@@ -172,6 +172,24 @@ fn interrupted_error() -> anyhow::Error {
     anyhow!("interrupted (SIGINT/SIGTERM) while writing")
 }
 
+/// Deletes the leftover temp files the plan lists; one already gone is
+/// fine. Returns what could not be removed, as warnings: the files are
+/// written by then, so this is no reason to fail.
+fn remove_leftovers(plan: &Plan) -> Vec<String> {
+    let mut warnings = Vec::new();
+    for action in &plan.actions {
+        if let Action::RemoveFile { path, display, .. } = action {
+            match std::fs::remove_file(path) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => warnings.push(format!(
+                    "could not remove {display}: {e}; delete it by hand"
+                )),
+                _ => {}
+            }
+        }
+    }
+    warnings
+}
+
 /// The order files are staged and renamed in: files holding secrets last,
 /// so `.env` never exists before the `.gitignore` rule that hides it.
 fn commit_order(plan: &Plan) -> Vec<&Edit> {
@@ -264,15 +282,8 @@ pub(super) fn apply(plan: &Plan, opts: Apply) -> Result<()> {
     drop(guard);
 
     // 4. Leftovers of killed runs: garbage whatever happens, so last.
-    for action in &plan.actions {
-        if let Action::RemoveFile { path, display, .. } = action {
-            match std::fs::remove_file(path) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
-                    eprintln!("warning: could not remove {display}: {e}; delete it by hand")
-                }
-                _ => {}
-            }
-        }
+    for warning in remove_leftovers(plan) {
+        eprintln!("warning: {warning}");
     }
     Ok(())
 }

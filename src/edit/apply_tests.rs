@@ -303,6 +303,21 @@ fn leftovers_are_removed_after_the_files_are_written() {
         display: ".cruddur-obs-gone".into(),
         reason: "already gone".into(),
     });
+    // One that cannot be removed (a directory by that name) is a warning.
+    let stuck = dir.path().join(".cruddur-obs-dir");
+    fs::create_dir(&stuck).unwrap();
+    p.actions.push(Action::RemoveFile {
+        path: stuck.clone(),
+        display: ".cruddur-obs-dir".into(),
+        reason: "test".into(),
+    });
+    fs::write(&left, "HONEYCOMB_API_KEY=x\n").unwrap();
+    let warnings = remove_leftovers(&p);
+    assert_eq!(warnings.len(), 1, "{warnings:?}");
+    assert!(warnings[0].starts_with("could not remove .cruddur-obs-dir: "));
+    assert!(!left.exists());
+    p.actions.pop();
+    fs::write(&left, "HONEYCOMB_API_KEY=x\n").unwrap();
     p.apply(Apply::default()).unwrap();
     assert!(!left.exists());
     assert!(p.summary_lines()[0].starts_with("removed .cruddur-obs-abc123"));
