@@ -168,7 +168,7 @@ fn paused_init(
     path_first: Option<&Path>,
 ) -> (Child, std::sync::mpsc::Receiver<String>) {
     let mut cmd = command(dir, &["init", "--yes"]);
-    cmd.env("HONEYCOMB_API_KEY", KEY).env(PAUSE_VAR, "20000");
+    cmd.env("HONEYCOMB_API_KEY", KEY).env(PAUSE_VAR, "400");
     for (k, v) in extra {
         cmd.env(k, v);
     }
