@@ -236,6 +236,9 @@ pub struct InitArgs {
     /// Read the Honeycomb API key from standard input instead of HONEYCOMB_API_KEY or a prompt.
     #[arg(long)]
     pub key_stdin: bool,
+    /// Store a Honeycomb key that matches no known key shape (refused otherwise).
+    #[arg(long)]
+    pub allow_unknown_key_shape: bool,
     /// Where to store the key: gp env (Gitpod), the project .env, or nowhere.
     #[arg(long, value_enum, default_value_t = Persist::Auto)]
     pub persist: Persist,

@@ -1,5 +1,9 @@
 //! The plan: every change a command wants to make, computed in full before
-//! anything is written, shown as a diff, then applied file by file atomically.
+//! anything is written, shown as a diff (secrets masked), then applied as one
+//! transaction (apply.rs): all or nothing, under the project lock.
+
+mod apply;
+mod diff;
 
 use crate::fsutil;
 use crate::mask::mask_text;
@@ -7,8 +11,10 @@ use anyhow::Result;
 use colored::Colorize;
 use std::path::{Path, PathBuf};
 
+pub use apply::{Apply, TEST_PAUSE_VAR};
+
 /// One file's change. `before == None` creates the file.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Edit {
     pub path: PathBuf,
     /// The path as shown to the user (relative to the project).
@@ -26,6 +32,12 @@ pub struct Edit {
 pub enum Action {
     /// `gp env NAME=value`: stores a variable for the next Gitpod workspaces.
     GitpodEnv { name: String, value: String },
+    /// Deletes a temp file an interrupted run left behind.
+    RemoveFile {
+        path: PathBuf,
+        display: String,
+        reason: String,
+    },
 }
 
 #[derive(Debug, Default)]
@@ -34,6 +46,19 @@ pub struct Plan {
     pub actions: Vec<Action>,
     /// Values that must never be printed, masked in every rendering.
     pub secrets: Vec<String>,
+    /// The project directory: every target must lie inside it, and
+    /// [`Plan::write_files`] locks it.
+    pub root: Option<PathBuf>,
+}
+
+/// A `.env`-style file (`.env`, `.env.local`, `prod.env`): its values are
+/// masked in diffs when their names look secret.
+pub fn is_dotenv(path: &Path) -> bool {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy())
+        .unwrap_or_default();
+    name == ".env" || name.starts_with(".env.") || name.ends_with(".env")
 }
 
 impl Plan {
@@ -113,14 +138,6 @@ impl Plan {
         let secrets = self.secret_refs();
         let mut out = String::new();
         for edit in &self.edits {
-            let before = edit.before.as_deref().unwrap_or("");
-            let (old_name, new_name) = match edit.before {
-                Some(_) => (format!("a/{}", edit.display), format!("b/{}", edit.display)),
-                None => (
-                    "/dev/null".to_string(),
-                    format!("b/{} (new file)", edit.display),
-                ),
-            };
             if edit.before.as_deref() == Some(edit.after.as_str()) {
                 if let Some(mode) = edit.mode {
                     out.push_str(&format!(
@@ -131,30 +148,7 @@ impl Plan {
                 }
                 continue;
             }
-            let diff = similar::TextDiff::from_lines(before, edit.after.as_str());
-            let text = diff
-                .unified_diff()
-                .context_radius(3)
-                .header(&old_name, &new_name)
-                .to_string();
-            for line in text.lines() {
-                let line = mask_text(line.trim_end_matches('\r'), &secrets);
-                let styled = if line.starts_with("+++") || line.starts_with("---") {
-                    line.bold().to_string()
-                } else if line.starts_with('+') {
-                    line.green().to_string()
-                } else if line.starts_with('-') {
-                    line.red().to_string()
-                } else if line.starts_with("@@") {
-                    line.cyan().to_string()
-                } else if line.starts_with('\\') {
-                    line.dimmed().to_string()
-                } else {
-                    line
-                };
-                out.push_str(&styled);
-                out.push('\n');
-            }
+            out.push_str(&diff::render(edit, &secrets));
         }
         for action in &self.actions {
             match action {
@@ -162,6 +156,9 @@ impl Plan {
                     let shown = mask_text(&format!("{name}={value}"), &secrets);
                     out.push_str(&format!("{} gp env {shown}\n", "run:".bold()));
                 }
+                Action::RemoveFile {
+                    display, reason, ..
+                } => out.push_str(&format!("{} {display} ({reason})\n", "remove:".bold())),
             }
         }
         out
@@ -184,27 +181,135 @@ impl Plan {
             ));
         }
         for action in &self.actions {
-            let Action::GitpodEnv { name, .. } = action;
-            lines.push(format!("stored {name} with gp env"));
+            lines.push(match action {
+                Action::GitpodEnv { name, .. } => format!("stored {name} with gp env"),
+                Action::RemoveFile {
+                    display, reason, ..
+                } => format!("removed {display}: {reason}"),
+            });
         }
         lines
     }
 
-    /// Writes every edit atomically. Files are checked for concurrent changes
-    /// first so a file edited since planning is never overwritten.
+    /// Read-only files the plan would replace (`chmod 444`): the caller asks
+    /// before replacing them, or refuses.
+    pub fn read_only_targets(&self) -> Vec<&Edit> {
+        self.edits
+            .iter()
+            .filter(|e| fsutil::is_read_only(&e.path))
+            .collect()
+    }
+
+    /// Checks every target before the first write (see apply.rs).
+    pub fn preflight(&self, replace_read_only: &[PathBuf]) -> Result<()> {
+        apply::preflight(self, replace_read_only)
+    }
+
+    /// The message refusing a read-only target.
+    pub fn read_only_message(edit: &Edit) -> String {
+        apply::read_only_message(edit)
+    }
+
+    /// Applies the plan as one transaction: every file is replaced, or none
+    /// is (those already replaced are restored), and the error says which.
+    /// The caller holds the project lock.
+    pub fn apply(&self, opts: Apply) -> Result<()> {
+        apply::apply(self, opts)
+    }
+
+    /// Takes the project lock and applies the file edits, refusing if a
+    /// file changed since the plan was made (doctor --fix).
     pub fn write_files(&self) -> Result<()> {
-        for edit in &self.edits {
-            let now = fsutil::read_optional(&edit.path)?;
-            if now != edit.before {
-                anyhow::bail!(
-                    "{} changed while cruddur-obs was running; nothing more was written. Run the command again",
-                    edit.display
-                );
-            }
+        let _lock = match &self.root {
+            Some(root) => Some(fsutil::ProjectLock::acquire(
+                root,
+                fsutil::LOCK_WAIT,
+                || eprintln!("waiting for another cruddur-obs run on this project to finish…"),
+            )?),
+            None => None,
+        };
+        self.apply(Apply::default())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const OLD: &str = "hcaik_01hq2rs3t4u5v6w7x8y9z0a1b2c3d4e5f6g7h8j9k0m1n2p3q4r5s6t7v8";
+    const NEW: &str = "hcaik_99zz2rs3t4u5v6w7x8y9z0a1b2c3d4e5f6g7h8j9k0m1n2p3q4r5s6t7v8";
+
+    fn dotenv_edit(before: Option<&str>, after: &str) -> Plan {
+        colored::control::set_override(false);
+        let mut plan = Plan::default();
+        plan.update(
+            Path::new("/p/.env"),
+            ".env",
+            before,
+            after.to_string(),
+            "test".into(),
+        );
+        plan
+    }
+
+    #[test]
+    fn dotenv_diffs_mask_old_and_new_keys_and_secret_context() {
+        let before = format!(
+            "DB_HOST=db\nDB_PASSWORD=s3cr3t-passw0rd\nGITHUB_TOKEN=ghp_abcdefghij\nHONEYCOMB_API_KEY={OLD}\nMY_AUTH=basic-xyz123\nLAST=1"
+        );
+        let after = before.replace(OLD, NEW);
+        let text = dotenv_edit(Some(&before), &after).render_diff();
+        for secret in [OLD, NEW, "s3cr3t", "ghp_abc", "basic-xyz"] {
+            assert!(!text.contains(secret), "{secret} shown:\n{text}");
         }
-        for edit in &self.edits {
-            fsutil::write_atomic(&edit.path, &edit.after, edit.mode)?;
+        assert!(text.contains("-HONEYCOMB_API_KEY=hcaik_…"), "{text}");
+        assert!(text.contains("+HONEYCOMB_API_KEY=hcaik_…"), "{text}");
+        assert!(text.contains(" DB_PASSWORD=s3…"), "{text}");
+        assert!(text.contains(" DB_HOST=db"), "{text}");
+        assert!(text.contains("@@ -1,6 +1,6 @@"), "{text}");
+        assert!(text.contains("\\ No newline at end of file"), "{text}");
+        // A new file: every line is an insertion.
+        let text = dotenv_edit(None, &format!("HONEYCOMB_API_KEY={NEW}\n")).render_diff();
+        assert_eq!(
+            text,
+            "--- /dev/null\n+++ b/.env (new file)\n@@ -0,0 +1 @@\n+HONEYCOMB_API_KEY=hcaik_…\n"
+        );
+    }
+
+    #[test]
+    fn other_files_show_in_full_except_known_secrets() {
+        colored::control::set_override(false);
+        let mut plan = Plan::default();
+        plan.update(
+            Path::new("/p/docker-compose.yml"),
+            "docker-compose.yml",
+            Some("a: 1\r\nPASSWORD: plain\r\n"),
+            "a: 2\r\nPASSWORD: plain\r\n".into(),
+            "test".into(),
+        );
+        plan.secrets.push("a-secret-value".into());
+        plan.actions.push(Action::GitpodEnv {
+            name: "K".into(),
+            value: "a-secret-value".into(),
+        });
+        let text = plan.render_diff();
+        assert_eq!(
+            text,
+            "--- a/docker-compose.yml\n+++ b/docker-compose.yml\n@@ -1,2 +1,2 @@\n-a: 1\n+a: 2\n PASSWORD: plain\nrun: gp env K=a-…\n"
+        );
+    }
+
+    #[test]
+    fn dotenv_files_are_recognised_by_name() {
+        for (name, yes) in [
+            (".env", true),
+            (".env.local", true),
+            ("prod.env", true),
+            ("env", false),
+            (".envrc", false),
+            ("docker-compose.yml", false),
+        ] {
+            assert_eq!(is_dotenv(Path::new(name)), yes, "{name}");
         }
-        Ok(())
     }
 }

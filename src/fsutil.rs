@@ -2,12 +2,24 @@
 //!
 //! Every file the tool may rewrite goes through [`read_text`] first, so a
 //! symlink, a binary file or an unreadable file stops the run before any plan
-//! exists, and nothing is half-written.
+//! exists, and nothing is half-written. Writing goes through [`stage`]
+//! (a temp file with the target's owner and mode) and [`Staged::commit`]
+//! (the rename); [`ProjectLock`] keeps two runs from interleaving.
 
 use anyhow::{bail, Context, Result};
 use std::fs;
-use std::io::Write;
 use std::path::Path;
+
+pub mod interrupt;
+mod lock;
+mod write;
+
+pub use lock::{ProjectLock, WAIT as LOCK_WAIT};
+pub(crate) use write::parent_of;
+pub use write::{
+    is_read_only, leftover_temps, ownership_for, stage, write_atomic, Ownership, Staged,
+    TEMP_PREFIX,
+};
 
 /// Reads a UTF-8 text file the tool may later rewrite.
 ///
@@ -52,40 +64,6 @@ pub fn read_optional(path: &Path) -> Result<Option<String>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         _ => read_text(path).map(Some),
     }
-}
-
-/// Writes `contents` to `path` atomically: a temp file in the same directory,
-/// fsync, then rename. `mode` wins when given; otherwise an existing file
-/// keeps its permissions and a new one gets 0644.
-pub fn write_atomic(path: &Path, contents: &str, mode: Option<u32>) -> Result<()> {
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".cruddur-obs-")
-        .tempfile_in(dir)
-        .with_context(|| format!("cannot create a temporary file in {}", dir.display()))?;
-    tmp.write_all(contents.as_bytes())
-        .and_then(|_| tmp.as_file().sync_all())
-        .with_context(|| format!("cannot write a temporary file for {}", path.display()))?;
-    let perms = match (mode, fs::metadata(path)) {
-        (Some(m), _) => mode_permissions(m),
-        (None, Ok(meta)) => meta.permissions(),
-        // tempfile creates 0600; a new ordinary file should look like one made by an editor.
-        (None, Err(_)) => mode_permissions(0o644),
-    };
-    fs::set_permissions(tmp.path(), perms)
-        .with_context(|| format!("cannot set permissions for {}", path.display()))?;
-    tmp.persist(path)
-        .map_err(|e| e.error)
-        .with_context(|| format!("cannot replace {}", path.display()))?;
-    Ok(())
-}
-
-fn mode_permissions(mode: u32) -> fs::Permissions {
-    use std::os::unix::fs::PermissionsExt;
-    fs::Permissions::from_mode(mode)
 }
 
 /// The file's dominant line ending, so inserted lines match their neighbours.
@@ -166,6 +144,74 @@ mod tests {
             })
             .collect();
         assert!(leftovers.is_empty());
+    }
+
+    #[test]
+    fn a_write_replaces_the_file_instead_of_writing_into_it() {
+        // A reader holding the old file (here: a hard link to it) keeps the
+        // old text whole: the new text went to another inode, then a rename.
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("docker-compose.yml");
+        fs::write(&f, "old\n").unwrap();
+        let held = dir.path().join("held");
+        fs::hard_link(&f, &held).unwrap();
+        write_atomic(&f, "new\n", None).unwrap();
+        assert_eq!(fs::read_to_string(&f).unwrap(), "new\n");
+        assert_eq!(fs::read_to_string(&held).unwrap(), "old\n");
+        // Staged but not committed: the target is untouched and dropping
+        // the stage removes the 0600 temp file.
+        let own = ownership_for(&f, Some(0o644)).unwrap();
+        let staged = stage(&f, "staged\n", own).unwrap();
+        let tmp = staged.temp_path().to_path_buf();
+        assert!(tmp
+            .file_name()
+            .unwrap()
+            .to_string_lossy()
+            .starts_with(TEMP_PREFIX));
+        assert_eq!(leftover_temps(dir.path()), vec![tmp.clone()]);
+        assert_eq!(fs::read_to_string(&f).unwrap(), "new\n");
+        drop(staged);
+        assert!(!tmp.exists());
+        assert!(leftover_temps(dir.path()).is_empty());
+    }
+
+    #[test]
+    fn leftovers_read_only_files_and_new_file_ownership() {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        fs::write(d.join(".cruddur-obs-b"), "").unwrap();
+        fs::write(d.join(".cruddur-obs-a"), "").unwrap();
+        fs::write(d.join("cruddur-obs-not"), "").unwrap();
+        fs::create_dir(d.join(".cruddur-obs-dir")).unwrap();
+        std::os::unix::fs::symlink("/etc/passwd", d.join(".cruddur-obs-link")).unwrap();
+        assert_eq!(
+            leftover_temps(d),
+            vec![d.join(".cruddur-obs-a"), d.join(".cruddur-obs-b")]
+        );
+        assert!(leftover_temps(&d.join("missing")).is_empty());
+        let f = d.join("f");
+        fs::write(&f, "x").unwrap();
+        assert!(!is_read_only(&f));
+        fs::set_permissions(&f, fs::Permissions::from_mode(0o444)).unwrap();
+        assert!(is_read_only(&f));
+        fs::set_permissions(&f, fs::Permissions::from_mode(0o4640)).unwrap();
+        assert!(!is_read_only(&f));
+        assert!(!is_read_only(&d.join("missing")));
+        let own = ownership_for(&f, None).unwrap();
+        assert_eq!(own.mode, 0o4640);
+        let meta = fs::metadata(d).unwrap();
+        let new = ownership_for(&d.join("new"), None).unwrap();
+        assert_eq!(
+            (new.uid, new.gid, new.mode),
+            (meta.uid(), meta.gid(), 0o644)
+        );
+        assert_eq!(
+            ownership_for(&d.join("new"), Some(0o600)).unwrap().mode,
+            0o600
+        );
+        // Only a missing file is new: a path through a file is an error.
+        assert!(ownership_for(&f.join("x"), None).is_err());
     }
 
     #[test]

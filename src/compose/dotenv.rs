@@ -15,7 +15,10 @@
 //!   another statement;
 //! - a line with only `KEY` makes compose copy KEY from its own
 //!   environment, if set there; such lines are not entries here;
-//! - a later entry for a key overrides an earlier one.
+//! - a later entry for a key overrides an earlier one;
+//! - a UTF-8 byte order mark at the start is skipped (compose-go's
+//!   `ParseWithLookup` trims it; python-dotenv's reader does too), and kept
+//!   by `set`, which edits the text around it.
 //!
 //! Compose then interpolates bare and double-quoted values (`${OTHER}` is an
 //! earlier entry or the environment). This module does not: `value` is the
@@ -96,10 +99,112 @@ pub fn set(text: &str, key: &str, value: &str) -> String {
     let lf = text.matches('\n').count() - crlf;
     let eol = if crlf > lf { "\r\n" } else { "\n" };
     let mut out = text.to_string();
-    if !out.is_empty() && !out.ends_with('\n') {
+    if !out.trim_start_matches(BOM).is_empty() && !out.ends_with('\n') {
         out.push_str(eol);
     }
     [out.as_str(), key, "=", &quote(value, false), eol].concat()
+}
+
+const BOM: char = '\u{feff}';
+
+/// `text` with the value of every entry whose key `is_secret` replaced by a
+/// short masked prefix, line for line: a value spanning lines leaves as many
+/// lines behind, so a diff of the raw texts can show the masked ones. Past a
+/// parse error, any `NAME=` / `NAME:` line with a secret name is masked.
+pub fn mask_values(text: &str, is_secret: impl Fn(&str) -> bool) -> String {
+    let mut found = Vec::new();
+    let error = scan(text, &mut found).err();
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for f in &found {
+        if f.entry.value.is_empty() || !is_secret(&f.entry.key) {
+            continue;
+        }
+        let span = &text[f.value.clone()];
+        out.push_str(&text[last..f.value.start]);
+        out.push_str(&masked(&f.entry.value));
+        for _ in 0..span.matches('\n').count() {
+            out.push_str("\n…");
+        }
+        last = f.value.end;
+    }
+    let Some(error) = error else {
+        out.push_str(&text[last..]);
+        return out;
+    };
+    let line_start = text
+        .split_inclusive('\n')
+        .take(error.line - 1)
+        .map(str::len)
+        .sum::<usize>()
+        .max(last);
+    out.push_str(&text[last..line_start]);
+    for line in text[line_start..].split_inclusive('\n') {
+        out.push_str(&mask_line(line, &is_secret));
+    }
+    out
+}
+
+/// A masked value: a short prefix, enough to tell two keys apart. A
+/// placeholder such as `<your-api-key>` is no secret and stays readable.
+fn masked(value: &str) -> String {
+    if value.starts_with('<') && value.ends_with('>') && !value.contains('\n') {
+        return value.to_string();
+    }
+    crate::mask::mask(value.lines().next().unwrap_or_default())
+}
+
+/// One line of a file that does not parse: `NAME=value` with a secret name
+/// keeps `NAME=` and loses the value.
+fn mask_line(line: &str, is_secret: &impl Fn(&str) -> bool) -> String {
+    let body = line.trim_start();
+    let body = body
+        .strip_prefix("export")
+        .filter(|r| r.starts_with(is_space))
+        .map_or(body, str::trim_start);
+    let name_len = body.find(|c| !is_key_char(c)).unwrap_or(body.len());
+    let rest = body[name_len..].trim_start_matches(is_space);
+    if name_len == 0 || !rest.starts_with(['=', ':']) || !is_secret(&body[..name_len]) {
+        return line.to_string();
+    }
+    let sep = line.len() - rest.len() + 1;
+    let keep = sep + (line[sep..].len() - line[sep..].trim_start_matches(is_space).len());
+    let eol = &line[line.trim_end_matches(['\r', '\n']).len()..];
+    let value = line[keep..].trim_end_matches(['\r', '\n']).trim();
+    if value.is_empty() {
+        return line.to_string();
+    }
+    format!("{}{}{eol}", &line[..keep], masked(value))
+}
+
+/// [`set`] for a file the tool is about to write: a text that does not
+/// parse is refused (editing it could swallow the new line into an open
+/// quote), and the result is re-read to prove `key` has `value` and every
+/// other entry is as it was.
+pub fn try_set(text: &str, key: &str, value: &str) -> Result<String, DotenvParseError> {
+    let before = parse(text)?;
+    let after = set(text, key, value);
+    let fail = |message: String| {
+        DotenvParseError {
+        line: 0,
+        message: format!("internal check failed after editing ({message}); .env was left as it was. Please report this"),
+    }
+    };
+    let parsed = parse(&after).map_err(|e| fail(e.to_string()))?;
+    let others = |es: &[DotenvEntry]| -> Vec<(String, String)> {
+        es.iter()
+            .filter(|e| e.key != key)
+            .map(|e| (e.key.clone(), e.value.clone()))
+            .collect()
+    };
+    if others(&parsed) != others(&before) {
+        return Err(fail("another entry changed".into()));
+    }
+    let last = parsed.iter().rev().find(|e| e.key == key);
+    if last.and_then(effective_value).as_deref() != Some(value) {
+        return Err(fail(format!("{key} does not read back as set")));
+    }
+    Ok(after)
 }
 
 struct Found {
@@ -136,7 +241,11 @@ fn scan(text: &str, found: &mut Vec<Found>) -> Result<(), DotenvParseError> {
         line: line_of(text, at),
         message,
     };
-    let mut pos = 0;
+    let mut pos = if text.starts_with(BOM) {
+        BOM.len_utf8()
+    } else {
+        0
+    };
     while let Some(start) = text[pos..]
         .find(|c: char| !c.is_whitespace())
         .map(|i| pos + i)
@@ -326,3 +435,7 @@ fn quote(value: &str, forced: bool) -> String {
 #[cfg(test)]
 #[path = "dotenv_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "dotenv_props.rs"]
+mod props;

@@ -144,3 +144,60 @@ fn set_round_trips_and_is_idempotent() {
         }
     }
 }
+
+/// compose-go's `ParseWithLookup` trims a leading UTF-8 BOM before parsing.
+#[test]
+fn a_byte_order_mark_is_skipped_and_kept() {
+    let text = "\u{feff}HONEYCOMB_API_KEY=old\nOTHER=1\n";
+    let got: Vec<(String, String, usize)> = parse(text)
+        .unwrap()
+        .into_iter()
+        .map(|e| (e.key, e.value, e.line))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("HONEYCOMB_API_KEY".into(), "old".into(), 1),
+            ("OTHER".into(), "1".into(), 2)
+        ]
+    );
+    assert_eq!(
+        set(text, "HONEYCOMB_API_KEY", "new"),
+        "\u{feff}HONEYCOMB_API_KEY=new\nOTHER=1\n"
+    );
+    assert_eq!(set("\u{feff}", "K", "v"), "\u{feff}K=v\n");
+    assert_eq!(set("\u{feff}A=1", "K", "v"), "\u{feff}A=1\nK=v\n");
+    // Only at the very start: elsewhere it is a character like any other.
+    assert!(parse("A=1\n\u{feff}B=2").is_err());
+}
+
+fn secret(name: &str) -> bool {
+    name.contains("KEY") || name.contains("PASSWORD")
+}
+
+#[test]
+fn mask_values_masks_secret_values_line_for_line() {
+    #[rustfmt::skip]
+    let cases: &[(&str, &str)] = &[
+        ("", ""),
+        ("A=1\nDB_PASSWORD=hunter2hunter2\n", "A=1\nDB_PASSWORD=hu…\n"),
+        ("export API_KEY = 'abcdefghijklmnopq' # c\r\n", "export API_KEY = abcdef… # c\r\n"),
+        ("API_KEY=\"l1\nl2\nl3\"\nB=2", "API_KEY=l1…\n…\n…\nB=2"),
+        ("API_KEY=\nB=2", "API_KEY=\nB=2"),
+        ("API_KEY=<your-key>", "API_KEY=<your-key>"),
+        ("\u{feff}API_KEY=abcdefgh", "\u{feff}API_KEY=ab…"),
+        ("A='x' API_KEY=abcdefgh\n", "A='x' API_KEY=ab…\n"),
+        // Past a parse error, secret-named lines are still masked.
+        ("API_KEY=abcdefgh\nB B=1\nDB_PASSWORD=hunter22\nexport  API_KEY: zzzzzzzz\r\nC=3\nD_KEY=\n", "API_KEY=ab…\nB B=1\nDB_PASSWORD=hu…\nexport  API_KEY: zz…\r\nC=3\nD_KEY=\n"),
+        ("A=\"open\nAPI_KEY=abcdefgh\n", "A=\"open\nAPI_KEY=ab…\n"),
+        // The line that fails is masked too.
+        ("A=1\nB=2\nAPI_KEY=\"opensesame\nC=3\n", "A=1\nB=2\nAPI_KEY=\"o…\nC=3\n"),
+        // Only `<...>` is a placeholder.
+        ("API_KEY=abcdefgh>\nB_KEY=<abcdefgh", "API_KEY=ab…\nB_KEY=<a…"),
+    ];
+    for (text, expected) in cases {
+        let got = mask_values(text, secret);
+        assert_eq!(got, *expected, "{text:?}");
+        assert_eq!(got.lines().count(), text.lines().count(), "{text:?}");
+    }
+}

@@ -101,6 +101,8 @@ pub enum Fix {
         protocol: String,
         endpoint: String,
     },
+    /// Delete a temp file an interrupted run left (it holds a secret).
+    RemoveFile(std::path::PathBuf),
 }
 
 /// One problem found. Its fix text is the catalogue's for its id, filled

@@ -8,7 +8,10 @@ use crate::project::Project;
 use anyhow::Result;
 
 pub fn plan(project: &Project, findings: &[Finding]) -> Result<Plan> {
-    let mut plan = Plan::default();
+    let mut plan = Plan {
+        root: Some(project.root.clone()),
+        ..Plan::default()
+    };
     let mut env_ops: Vec<EnvOp> = Vec::new();
     let mut env_reasons: Vec<String> = Vec::new();
     let mut packages: Vec<String> = Vec::new();
@@ -72,6 +75,11 @@ pub fn plan(project: &Project, findings: &[Finding]) -> Result<Plan> {
                 } => super::checks::collector::plan_endpoint(
                     &mut plan, project, path, receiver, protocol, endpoint,
                 )?,
+                Fix::RemoveFile(path) => plan.actions.push(crate::edit::Action::RemoveFile {
+                    display: project.display(path),
+                    path: path.clone(),
+                    reason: format!("{}: left by an interrupted run", f.id),
+                }),
             }
         }
     }

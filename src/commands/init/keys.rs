@@ -118,13 +118,24 @@ pub(super) fn acquire_key(
         bail!("the Honeycomb API key cannot be used: {problem}");
     }
     if honeycomb::key_kind(&key) == KeyKind::Unknown {
+        if !args.allow_unknown_key_shape {
+            bail!("{}", unknown_shape_message(&key));
+        }
         eprintln!(
-            "{} the key ({}) matches no known Honeycomb key shape; storing it anyway",
+            "{} the key ({}) matches no known Honeycomb key shape; storing it because of --allow-unknown-key-shape",
             "warning:".yellow().bold(),
             crate::mask::mask(&key)
         );
     }
     Ok(Some(key))
+}
+
+fn unknown_shape_message(key: &str) -> String {
+    format!(
+        "the Honeycomb API key ({}, {} characters) matches no Honeycomb key shape: ingest keys are 64 characters starting hcaik_ or hcxik_, classic keys 32 hex digits, configuration keys 22-23 letters and digits. Copy the key again from Honeycomb (Environment settings → API keys); if Honeycomb issued a new kind of key, pass --allow-unknown-key-shape. Nothing was changed",
+        crate::mask::mask(key),
+        key.chars().count()
+    )
 }
 
 pub(super) fn ask_region(io: Interaction, env: &[crate::compose::EnvVar]) -> Option<Region> {

@@ -180,6 +180,18 @@ pub const OFFLINE: &[Check] = &[
     ),
     check!(
         Secrets,
+        secrets::dotenv_tracked,
+        "whether git tracks the project .env",
+        ["dotenv-tracked"]
+    ),
+    check!(
+        Secrets,
+        secrets::leftover_temp_files,
+        "temporary files an interrupted run left",
+        ["secret-file-left"]
+    ),
+    check!(
+        Secrets,
         secrets::dotenv,
         "the project .env",
         ["dotenv-not-ignored", "dotenv-permissions"]
@@ -313,7 +325,7 @@ mod tests {
 
     /// Ids of the catalogue no code reports yet. Empty is the goal; an id
     /// here is documented but not built.
-    const NOT_BUILT: &[&str] = &["dotenv-tracked", "secret-file-left"];
+    const NOT_BUILT: &[&str] = &[];
 
     /// Quoted catalogue ids in the source files that report outside the
     /// offline registry: discovery, the network and stack sections, the log

@@ -2,9 +2,11 @@
 //! `mask()`ed prefixes only.
 
 mod credentials;
+mod files;
 mod hardcoded;
 
 pub use credentials::{aws, dotenv, key_format, rollbar_token};
+pub use files::{dotenv_tracked, leftover_temp_files};
 pub use hardcoded::hardcoded;
 
 pub(super) use hardcoded::holds_secret;
