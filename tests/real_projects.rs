@@ -9,7 +9,7 @@
 //! passes, to measure progress:
 //!
 //! ```sh
-//! CRUDDUR_SCORE_ONLY=1 cargo test --test real_projects -- --ignored --nocapture
+//! CRUDDUR_SCORE_ONLY=1 cargo test --test real_projects -- --nocapture
 //! ```
 //!
 //! `fixtures_are_well_formed` (always on) checks the trees and their
@@ -354,7 +354,6 @@ fn print_table(rows: &[(String, &'static str, Score)]) {
 }
 
 #[test]
-#[ignore = "scores the realistic fixtures; the lead enables it when doctor's models land"]
 fn scores_realistic_projects() {
     let mut rows = Vec::new();
     for name in fixture_names() {
