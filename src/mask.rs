@@ -103,8 +103,22 @@ fn is_secret_shaped(word: &str, before: &str) -> bool {
         let ctx = before[from..].to_lowercase();
         return ["token", "key", "team"].iter().any(|w| ctx.contains(w));
     }
-    // AWS secret keys have no prefix of their own; mask them by their variable name.
+    // The v1 environment keys of 2022–2023: 22–23 alphanumerics mixing
+    // upper case, lower case and digits (ids and words of that length don't).
+    if (22..=23).contains(&b.len())
+        && b.iter().any(u8::is_ascii_uppercase)
+        && b.iter().any(u8::is_ascii_lowercase)
+        && b.iter().any(u8::is_ascii_digit)
+        && b.iter().all(u8::is_ascii_alphanumeric)
+    {
+        return true;
+    }
     let tail = before.trim_end_matches([' ', '=', ':', '"', '\'']);
+    // Whatever is given as the key's header is the key, whatever its shape.
+    if b.len() >= 8 && tail.to_ascii_lowercase().ends_with("x-honeycomb-team") {
+        return true;
+    }
+    // AWS secret keys have no prefix of their own; mask them by their variable name.
     b.len() == 40 && tail.ends_with("AWS_SECRET_ACCESS_KEY")
 }
 
@@ -113,6 +127,26 @@ mod tests {
     use super::*;
 
     const KEY: &str = "hcaik_01hq2rs3t4u5v6w7x8y9z0a1b2c3d4e5f6g7h8j9k0m1n2p3q4r5s6t7v8";
+
+    #[test]
+    fn v1_keys_and_whatever_follows_the_team_header_are_masked() {
+        let v1 = "aB3dE5fG7hI9jK1lM3nO5p";
+        let out = mask_shapes(&format!("key {v1} rejected"));
+        assert!(!out.contains(v1) && out.contains("aB3dE5…"), "{out}");
+        let out = mask_shapes("x-honeycomb-team=Zq3weirdvalue7 sent");
+        assert!(!out.contains("Zq3weirdvalue7"), "{out}");
+        let out = mask_shapes("header x-honeycomb-team: zz9weirdvalue");
+        assert!(!out.contains("zz9weirdvalue"), "{out}");
+        // Ids, words and hex of that length stay.
+        for plain in [
+            "NotificationsActivities",
+            "4bf92f3577b34da6a3ce929d0e0e4736",
+            "opentelemetry_instrumen",
+            "span 00f067aa0ba902b7",
+        ] {
+            assert_eq!(mask_shapes(plain), plain);
+        }
+    }
 
     #[test]
     fn masks_known_and_shaped_secrets() {
