@@ -159,13 +159,15 @@ struct Located {
 }
 
 fn locate(opts: &DiscoverOptions) -> Result<Located> {
-    let start = &opts.dir;
-    if !start.is_dir() {
+    if !opts.dir.is_dir() {
         bail!(
             "{} is not a directory; pass the project directory with --dir",
-            start.display()
+            opts.dir.display()
         );
     }
+    // Absolute from here on: walking up needs real parents, and `-f` paths
+    // must not be joined to a relative directory twice.
+    let start = &std::path::absolute(&opts.dir).unwrap_or_else(|_| opts.dir.clone());
     let root = match opts.files.first() {
         // Relative paths in the files resolve against the first file's directory.
         Some(f) => {
@@ -206,6 +208,7 @@ impl Located {
     }
 
     fn select(&self, opts: &DiscoverOptions) -> Result<(Vec<PathBuf>, Selection)> {
+        let dir = std::path::absolute(&opts.dir).unwrap_or_else(|_| opts.dir.clone());
         let flags: Vec<PathBuf> = opts
             .files
             .iter()
@@ -213,7 +216,7 @@ impl Located {
                 if f.is_absolute() {
                     f.clone()
                 } else {
-                    opts.dir.join(f)
+                    dir.join(f)
                 }
             })
             .collect();

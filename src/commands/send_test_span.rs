@@ -8,7 +8,7 @@ use crate::mask::{mask, mask_text};
 use crate::project::{self, Project};
 use crate::resolve::{self, ContainerEnv, Exporter, Overrides};
 use crate::send::{self, Report};
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use colored::Colorize;
 use std::time::Duration;
 
@@ -16,9 +16,7 @@ pub fn run(args: SendArgs) -> Result<u8> {
     let timeout = Duration::from_secs_f64(args.timeout);
     crate::fsutil_read::follow_links_for_reading();
     let opts = args.project.discover_options();
-    let project = project::discover(&opts).context(
-        "cannot find the backend's configuration (run `cruddur-obs init` to set a project up)",
-    )?;
+    let project = project::discover(&opts)?;
     let env = resolve::container_env(&project, &resolve::process_env);
     let mut exporter = resolve::exporter(
         &env,

@@ -82,6 +82,12 @@ impl Run {
         self.cmd.arg("--dir").arg(d);
         self
     }
+    /// Runs in `d` (no `--dir`), as a user would from a shell.
+    pub fn cwd(mut self, d: &Path) -> Self {
+        self.cmd.current_dir(d);
+        self
+    }
+
     pub fn arg(mut self, a: &str) -> Self {
         self.cmd.arg(a);
         self
