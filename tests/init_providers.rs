@@ -140,7 +140,37 @@ fn a_missing_rollbar_token_without_a_terminal_names_the_variable() {
 fn doctor_finds_no_errors_after_init_with_every_provider() {
     let tmp = copy_fixture("cruddur-week1");
     let dir = tmp.path();
-    init_all(dir).expect_code(0);
+    let done = init_all(dir).expect_code(0);
+    // init stores no AWS credentials, and says so among the next steps.
+    assert!(
+        done.stdout()
+            .contains("export AWS_DEFAULT_REGION=… AWS_ACCESS_KEY_ID=… AWS_SECRET_ACCESS_KEY=…"),
+        "{}",
+        done.stdout()
+    );
+    // In a bare shell the missing credentials are one finding about this
+    // shell, not one error per container that reads them.
+    let bare = cruddur(&["doctor", "--offline", "--no-stack", "--json"])
+        .dir(dir)
+        .run();
+    let v: serde_json::Value = serde_json::from_str(&bare.stdout()).unwrap();
+    let errors: Vec<_> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["severity"] == "error")
+        .map(|f| {
+            (
+                f["id"].as_str().unwrap().to_string(),
+                f["scope"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        errors,
+        vec![("compose-var-unset".to_string(), "shell".to_string())],
+        "{v}"
+    );
     // The AWS values init leaves to the user, as they would export them.
     let out = cruddur(&["doctor", "--offline", "--json"])
         .dir(dir)

@@ -163,6 +163,32 @@ fn report(
         println!("  {step}. eval $(gp env -e)      # load the stored key into this shell");
         step += 1;
     }
+    // init stores the Honeycomb key and the Rollbar token, never AWS
+    // credentials: X-Ray's daemon and watchtower need them from the user.
+    let aws = answers
+        .providers
+        .iter()
+        .any(|p| matches!(p, ProviderId::Xray | ProviderId::Cloudwatch));
+    if aws {
+        let unset: Vec<&str> = [
+            "AWS_DEFAULT_REGION",
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+        ]
+        .into_iter()
+        .filter(|v| {
+            std::env::var_os(v).is_none()
+                && crate::secrets::dotenv_value(&project.dotenv, v).is_none()
+        })
+        .collect();
+        if !unset.is_empty() {
+            println!(
+                "  {step}. export {}   # AWS credentials for X-Ray/CloudWatch (init does not store them; or put them in .env, git-ignored)",
+                unset.iter().map(|v| format!("{v}=…")).collect::<Vec<_>>().join(" ")
+            );
+            step += 1;
+        }
+    }
     println!("  {step}. docker compose up --build");
     println!(
         "  {}. cruddur-obs send-test-span   # prove the key works",

@@ -368,3 +368,100 @@ hint = "watchtower.CloudWatchLogHandler(log_group='cruddur')"
     });
     assert_eq!(ids(&tp), Vec::<&str>::new());
 }
+
+#[test]
+fn a_segment_begun_inside_a_request_replaces_the_middlewares() {
+    let segment = |call: &'static str| {
+        move |t: &str| {
+            replace(
+                t,
+                "    LOGGER.info(\"home\")\n",
+                &format!(
+                    "    segment = xray_recorder.{call}('mock-data')\n    LOGGER.info(\"home\")\n"
+                ),
+            )
+        }
+    };
+    let tp = rich_app(segment("begin_segment"));
+    let f = only(&tp, "xray-manual-segment");
+    assert_eq!(
+        f.line,
+        Some(line_of(
+            &segment("begin_segment")(RICH_APP),
+            "begin_segment"
+        ))
+    );
+    assert!(f.title.contains("`home`"), "{}", f.title);
+    // A subsegment nests under the request's segment: right.
+    assert_eq!(
+        ids(&rich_app(segment("begin_subsegment"))),
+        Vec::<&str>::new()
+    );
+    // Without the middleware there is no request segment to replace.
+    let tp = rich_app(|t| {
+        replace(
+            &segment("begin_segment")(t),
+            "XRayMiddleware(app, xray_recorder)\n",
+            "",
+        )
+    });
+    assert!(!ids(&tp).contains(&"xray-manual-segment"));
+}
+
+#[test]
+fn a_naming_pattern_without_a_wildcard_matches_one_host() {
+    // The rich project's AWS_XRAY_URL is `*4567-…*`: right.
+    assert!(!ids(&rich_app(|t| t.to_string())).contains(&"xray-naming-no-wildcard"));
+    let tp = rich_compose(|t| {
+        replace(
+            t,
+            "\"*4567-${GITPOD_WORKSPACE_ID}.${GITPOD_WORKSPACE_CLUSTER_HOST}*\"",
+            "\"4567-${GITPOD_WORKSPACE_ID}.${GITPOD_WORKSPACE_CLUSTER_HOST}\"",
+        )
+    });
+    let f = only(&tp, "xray-naming-no-wildcard");
+    assert!(
+        f.evidence.as_deref().unwrap().contains("AWS_XRAY_URL="),
+        "{f:#?}"
+    );
+    // A literal pattern is judged as written.
+    let literal = |pattern: &'static str| {
+        move |t: &str| {
+            replace(
+                t,
+                "dynamic_naming=xray_url",
+                &format!("dynamic_naming=\"{pattern}\""),
+            )
+        }
+    };
+    assert_eq!(
+        ids(&rich_app(literal("api.cruddur.com"))),
+        ["xray-naming-no-wildcard"]
+    );
+    assert_eq!(ids(&rich_app(literal("*"))), Vec::<&str>::new());
+}
+
+#[test]
+fn a_cloudwatch_handler_built_unguarded_at_import_is_named() {
+    let bare = |t: &str| {
+        replace(
+            t,
+            "try:\n    cw_handler = watchtower.CloudWatchLogHandler(log_group_name=\"cruddur\")\n    LOGGER.addHandler(cw_handler)\nexcept Exception as e:\n    LOGGER.warning(\"CloudWatch logging off: %s\", e)\n",
+            "cw_handler = watchtower.CloudWatchLogHandler(log_group_name=\"cruddur\")\nLOGGER.addHandler(cw_handler)\n",
+        )
+    };
+    let f = only(&rich_app(bare), "watchtower-handler-at-import");
+    assert_eq!(
+        f.line,
+        Some(line_of(&bare(RICH_APP), "CloudWatchLogHandler"))
+    );
+    // Inside try (the rich app) or a function: a failure costs the logs only.
+    let in_function = |t: &str| {
+        replace(
+            &bare(t),
+            "cw_handler = watchtower.CloudWatchLogHandler(log_group_name=\"cruddur\")\nLOGGER.addHandler(cw_handler)\n",
+            "def add_cloudwatch():\n    LOGGER.addHandler(watchtower.CloudWatchLogHandler(log_group_name=\"cruddur\"))\n",
+        )
+    };
+    assert_eq!(ids(&rich_app(in_function)), Vec::<&str>::new());
+}
