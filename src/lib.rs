@@ -10,6 +10,7 @@ pub mod commands;
 pub mod compose;
 pub mod doctor;
 pub mod edit;
+pub mod fasthash;
 pub mod flag_values;
 pub mod fsutil;
 pub mod fsutil_read;

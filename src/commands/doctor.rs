@@ -174,6 +174,7 @@ fn diagnose(project: &Project, args: &DoctorArgs, network: bool) -> Diagnosis {
     // Network and the running stack belong to the project compose runs; the
     // other compose files of the directory are checked offline only.
     if !network {
+        leak(ctx);
         return d;
     }
     // The running stack is read on its own thread while the network checks run.
@@ -198,7 +199,14 @@ fn diagnose(project: &Project, args: &DoctorArgs, network: bool) -> Diagnosis {
         spinner.stop();
     }
     stack.join(&mut d);
+    leak(ctx);
     d
+}
+
+/// The parsed project lives until the process exits a moment later: freeing
+/// every syntax tree first would cost more than the checks that read them.
+fn leak(ctx: Ctx) {
+    std::mem::forget(ctx);
 }
 
 fn finish(args: &DoctorArgs, d: &Diagnosis, header: &str, secrets: &[&str]) -> Result<u8> {

@@ -24,6 +24,7 @@ pub(crate) struct Memo {
     pub(crate) bindings: std::sync::OnceLock<super::scope::ModuleNames>,
     pub(crate) scope: std::sync::OnceLock<super::scope::Walked>,
     pub(crate) names: std::sync::OnceLock<super::names::facts::Facts>,
+    pub(crate) literals: std::sync::OnceLock<Vec<super::literals::Literal>>,
 }
 
 #[derive(Debug, Clone, Default)]

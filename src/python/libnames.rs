@@ -3,7 +3,7 @@
 //! scripts/gen-library-names.py), and the questions asked of it: which
 //! version do the requirements select, and does that version have a name.
 
-use std::collections::{HashMap, HashSet};
+use crate::fasthash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::OnceLock;
 
 #[path = "libnames_version.rs"]
@@ -142,7 +142,7 @@ fn parse(data: &'static str) -> Result<Table, String> {
                 name: rest.ok_or_else(|| err("package without a name"))?,
                 versions: Vec::new(),
                 parsed: Vec::new(),
-                modules: HashMap::new(),
+                modules: HashMap::default(),
             }),
             "@versions" => {
                 let p = packages
@@ -172,8 +172,8 @@ fn parse(data: &'static str) -> Result<Table, String> {
         }
     }
     close(&mut packages, open.take(), data.len());
-    let mut owner = HashMap::new();
-    let mut namespaces = HashSet::new();
+    let mut owner = HashMap::default();
+    let mut namespaces = HashSet::default();
     for (i, p) in packages.iter().enumerate() {
         for m in p.modules.keys() {
             owner.insert(*m, i);

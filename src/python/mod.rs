@@ -3,6 +3,7 @@
 pub mod analysis;
 pub mod instrument;
 pub mod libnames;
+pub mod literals;
 pub mod names;
 pub mod requirements;
 pub mod scope;

@@ -379,6 +379,7 @@ fn read_one(path: &Path) -> Result<Module, Broken> {
     module.calls();
     crate::python::scope::module_bindings(&module);
     crate::python::names::warm(&module);
+    crate::python::literals::literals(&module);
     Ok(module)
 }
 

@@ -6,11 +6,10 @@ use crate::doctor::{Ctx, Finding, Fix};
 use crate::mask::{mask, mask_shapes};
 use crate::providers::honeycomb::{self, key_kind, KeyKind};
 use crate::python::analysis::Module;
-use tree_sitter::Node;
 
 /// Names whose value, written as a literal next to them, is a secret.
 /// The role of rollbar.init's token argument: a literal there is the token, whatever its shape.
-const INIT: &str = "ROLLBAR.INIT";
+use crate::python::literals::INIT;
 const NAMED: [&str; 4] = [honeycomb::KEY_VAR, ROLLBAR, AWS_SECRET, "x-honeycomb-team"];
 
 #[derive(Clone, Copy, PartialEq, Debug)]
@@ -265,146 +264,18 @@ fn text_secrets(text: &str) -> Vec<(Kind, String, usize)> {
     out
 }
 
-/// Whether any string of the source could be a secret `classify` accepts:
-/// a name that gives a literal that role, or a token of a key's length
-/// mixing letters and digits. Most modules have neither, and then their
-/// tree is not walked at all.
-fn may_hold_secret(src: &str) -> bool {
-    const NAMES: [&str; 6] = [
-        "HONEYCOMB",
-        "ROLLBAR",
-        "rollbar",
-        "AWS_SECRET",
-        "honeycomb",
-        "uthorization",
-    ];
-    if NAMES.iter().any(|n| src.contains(n)) {
-        return true;
-    }
-    src.split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
-        .any(|w| {
-            w.len() >= 20
-                && w.bytes().any(|b| b.is_ascii_digit())
-                && w.bytes().any(|b| b.is_ascii_alphabetic())
-        })
-}
-
-fn string_content(n: Node, src: &str) -> Option<String> {
-    let mut c = n.walk();
-    let parts: Vec<Node> = n.children(&mut c).collect();
-    if n.kind() != "string" || parts.iter().any(|p| p.kind() == "interpolation") {
-        return None;
-    }
-    Some(
-        parts
-            .iter()
-            .filter(|p| p.kind() == "string_content")
-            .map(|p| &src[p.byte_range()])
-            .collect(),
-    )
-}
-
-/// The name a string literal is given to, as `classify` understands it:
-/// rollbar.init's token, a header, an environment variable's default.
-fn literal_role(n: Node, src: &str) -> String {
-    let text = |x: Node| src[x.byte_range()].split_whitespace().collect::<String>();
-    let Some(parent) = n.parent() else {
-        return String::new();
-    };
-    let callee = |args: Node| {
-        args.parent()
-            .filter(|c| c.kind() == "call")
-            .and_then(|c| c.child_by_field_name("function"))
-            .map(text)
-            .unwrap_or_default()
-    };
-    let rollbar = |f: &str| f.ends_with("rollbar.init") || f == "init";
-    match parent.kind() {
-        "argument_list" => {
-            let mut c = parent.walk();
-            let args: Vec<Node> = parent
-                .named_children(&mut c)
-                .filter(|a| a.kind() != "comment")
-                .collect();
-            let idx = args.iter().position(|a| *a == n);
-            let f = callee(parent);
-            if rollbar(&f) && idx == Some(0) {
-                return INIT.into();
-            }
-            let getenv = [
-                "os.getenv",
-                "getenv",
-                "os.environ.get",
-                "environ.get",
-                "os.environ.setdefault",
-            ];
-            if getenv.contains(&f.as_str()) && idx == Some(1) {
-                return args
-                    .first()
-                    .and_then(|a| string_content(*a, src))
-                    .unwrap_or_default();
-            }
-        }
-        "keyword_argument" => {
-            let name = parent
-                .child_by_field_name("name")
-                .map(text)
-                .unwrap_or_default();
-            if name == "access_token" && parent.parent().is_some_and(|a| rollbar(&callee(a))) {
-                return INIT.into();
-            }
-        }
-        "pair" if parent.child_by_field_name("value") == Some(n) => {
-            return parent
-                .child_by_field_name("key")
-                .and_then(|k| string_content(k, src))
-                .unwrap_or_default();
-        }
-        "assignment" if parent.child_by_field_name("right") == Some(n) => {
-            let target = parent
-                .child_by_field_name("left")
-                .filter(|l| l.kind() == "subscript");
-            return target
-                .and_then(|t| t.child_by_field_name("subscript"))
-                .and_then(|k| string_content(k, src))
-                .unwrap_or_default();
-        }
-        _ => {}
-    }
-    String::new()
-}
-
 /// Secrets in the string literals of a module: (kind, secret, line, column).
 /// Comments are no string nodes, so code commented out never counts. Reads
 /// the module's own tree: parsed once per run.
 pub(super) fn python_secrets(module: &Module) -> Vec<(Kind, String, usize, usize)> {
-    let src = module.source();
-    let mut out = Vec::new();
-    if !may_hold_secret(src) {
-        return out;
-    }
-    // One cursor walk; only string nodes are looked at closely.
-    let mut cursor = module.root().walk();
-    loop {
-        let n = cursor.node();
-        if n.kind() == "string" {
-            if let Some(content) = string_content(n, src) {
-                let p = n.start_position();
-                out.extend(
-                    found(&literal_role(n, src), &content)
-                        .into_iter()
-                        .map(|(k, v)| (k, v, p.row + 1, p.column + 1)),
-                );
-            }
-        }
-        if n.kind() != "string" && cursor.goto_first_child() {
-            continue;
-        }
-        while !cursor.goto_next_sibling() {
-            if !cursor.goto_parent() {
-                out.sort_by_key(|h| (h.2, h.3));
-                return out;
-            }
-        }
-    }
+    let mut out: Vec<(Kind, String, usize, usize)> = crate::python::literals::literals(module)
+        .iter()
+        .flat_map(|l| {
+            found(&l.role, &l.content)
+                .into_iter()
+                .map(move |(k, v)| (k, v, l.line, l.column))
+        })
+        .collect();
+    out.sort_by_key(|h| (h.2, h.3));
+    out
 }
