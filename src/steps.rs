@@ -1,7 +1,7 @@
 //! Plan steps shared by init and `doctor --fix`, so both edit files the same
 //! way through the same writer.
 
-use crate::compose::edit::{apply_env_ops, EnvOp};
+use crate::compose::edit::{apply_env_ops_on, EnvOp};
 use crate::edit::Plan;
 use crate::project::{Project, RequirementsKind};
 use crate::python::requirements::{self, Requirement};
@@ -163,7 +163,13 @@ pub fn plan_env_ops(
             .current(&file.path, Some(&file.text))
             .unwrap_or_default()
             .to_string();
-        let Some(edit) = apply_env_ops(&file.path, &current, &project.backend.service, &ops)?
+        let Some(edit) = apply_env_ops_on(
+            &file.path,
+            &current,
+            Some(file),
+            &project.backend.service,
+            &ops,
+        )?
         else {
             continue;
         };

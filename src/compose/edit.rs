@@ -84,7 +84,26 @@ pub fn apply_env_ops(
     service: &str,
     ops: &[EnvOp],
 ) -> Result<Option<EnvEdit>> {
-    let before = ComposeFile::parse(path, text.to_string())?;
+    apply_env_ops_on(path, text, None, service, ops)
+}
+
+/// `apply_env_ops` given the file as already parsed, when `text` is that
+/// file's text (what discovery read): it is not parsed again.
+pub fn apply_env_ops_on(
+    path: &Path,
+    text: &str,
+    parsed: Option<&ComposeFile>,
+    service: &str,
+    ops: &[EnvOp],
+) -> Result<Option<EnvEdit>> {
+    let fresh;
+    let before = match parsed.filter(|p| p.text == text) {
+        Some(p) => p,
+        None => {
+            fresh = ComposeFile::parse(path, text.to_string())?;
+            &fresh
+        }
+    };
     let current = before
         .service(service)
         .ok_or_else(|| anyhow!("no service `{service}` in {}", path.display()))?
@@ -123,7 +142,7 @@ pub fn apply_env_ops(
         }
     }
     let text = doc.to_string();
-    let shared_with = verify(path, &before, &text, service, &expected)?;
+    let shared_with = verify(path, before, &text, service, &expected)?;
     Ok(Some(EnvEdit { text, shared_with }))
 }
 
