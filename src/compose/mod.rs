@@ -13,6 +13,7 @@ pub mod merge;
 pub mod positions;
 pub mod project;
 pub mod select;
+pub mod service;
 
 pub use file::{ComposeError, ComposeFile, EnvVar, FileService};
 pub use project::{ComposeProject, Role, Selection, Service};

@@ -6,6 +6,13 @@ use std::ops::Range;
 
 use tree_sitter::{Node, Parser, Tree};
 
+#[path = "analysis_errors.rs"]
+mod errors;
+#[path = "analysis_walk.rs"]
+mod walk_facts;
+
+use walk_facts::Facts;
+
 /// A parsed Python module. Holds its own source so that node offsets stay valid.
 #[derive(Debug, Clone)]
 pub struct Module {
@@ -25,23 +32,6 @@ pub(crate) struct Memo {
     pub(crate) scope: std::sync::OnceLock<super::scope::Walked>,
     pub(crate) names: std::sync::OnceLock<super::names::facts::Facts>,
     pub(crate) literals: std::sync::OnceLock<Vec<super::literals::Literal>>,
-}
-
-#[derive(Debug, Clone, Default)]
-struct Facts {
-    imports: Vec<Import>,
-    calls: Vec<Call>,
-    decorators: Vec<Decorator>,
-}
-
-/// A function, class or lambda body met during the walk: nodes from `start`
-/// to `end` run in its scope.
-struct Frame {
-    start: usize,
-    end: usize,
-    function: Option<String>,
-    /// A `try` body or an `if` branch rather than a new scope.
-    guard: bool,
 }
 
 /// Where the first syntax error sits. Line and column are 1-based; the column
@@ -237,167 +227,6 @@ impl Module {
         self.facts.get_or_init(|| self.collect())
     }
 
-    /// One walk over the tree, carrying the enclosing scope down instead of
-    /// climbing `parent()` from every node (which costs the node's depth).
-    fn collect(&self) -> Facts {
-        let mut facts = Facts::default();
-        let mut frames: Vec<Frame> = Vec::new();
-        walk(self.tree.root_node(), |node| {
-            let at = node.start_byte();
-            while frames.last().is_some_and(|f| at >= f.end) {
-                frames.pop();
-            }
-            // Frames pushed for a definition apply from its body on; its
-            // parameters and defaults, visited first, run outside it.
-            let inside = || frames.iter().rev().filter(move |f| f.start <= at);
-            let module_level = inside().all(|f| f.guard);
-            let guarded = inside().any(|f| f.guard);
-            let function = || inside().find_map(|f| f.function.clone());
-            match node.kind() {
-                "import_statement" | "import_from_statement" | "future_import_statement" => {
-                    self.import(node, module_level, &mut facts.imports)
-                }
-                "call" => {
-                    if let Some(mut call) = self.call(node, module_level, function()) {
-                        call.guarded = guarded;
-                        facts.calls.push(call);
-                    }
-                }
-                kind @ ("try_statement" | "if_statement") => {
-                    let body = if kind == "try_statement" {
-                        "body"
-                    } else {
-                        "consequence"
-                    };
-                    if let Some(b) = node.child_by_field_name(body) {
-                        frames.push(Frame {
-                            start: b.start_byte(),
-                            end: b.end_byte(),
-                            function: None,
-                            guard: true,
-                        });
-                    }
-                }
-                "decorator" => {
-                    if let Some(d) = self.decorator(node) {
-                        facts.decorators.push(d);
-                    }
-                }
-                kind @ ("function_definition" | "class_definition" | "lambda") => {
-                    if let Some(body) = node.child_by_field_name("body") {
-                        let function = (kind == "function_definition")
-                            .then(|| node.child_by_field_name("name"))
-                            .flatten()
-                            .map(|n| self.text(n).to_owned());
-                        frames.push(Frame {
-                            start: body.start_byte(),
-                            end: body.end_byte(),
-                            function,
-                            guard: false,
-                        });
-                    }
-                }
-                _ => {}
-            }
-            true
-        });
-        facts
-    }
-
-    fn import(&self, node: Node<'_>, module_level: bool, out: &mut Vec<Import>) {
-        let line = node.start_position().row + 1;
-        let from = match node.kind() {
-            "import_statement" => None,
-            "future_import_statement" => Some("__future__".to_owned()),
-            _ => node
-                .child_by_field_name("module_name")
-                .map(|m| self.compact(m)),
-        };
-        let mut bindings = Vec::new();
-        let mut cursor = node.walk();
-        for name in node.children_by_field_name("name", &mut cursor) {
-            let part = |field| name.child_by_field_name(field).map(|n| self.compact(n));
-            match name.kind() {
-                "aliased_import" => bindings.extend(part("name").map(|n| (n, part("alias")))),
-                _ => bindings.push((self.compact(name), None)),
-            }
-        }
-        if named_children(node)
-            .iter()
-            .any(|c| c.kind() == "wildcard_import")
-        {
-            bindings.push(("*".to_owned(), None));
-        }
-        out.extend(bindings.into_iter().map(|(target, alias)| {
-            let (module, name) = match &from {
-                Some(module) => (module.clone(), Some(target)),
-                None => (target, None),
-            };
-            Import {
-                module,
-                name,
-                alias,
-                line,
-                module_level,
-            }
-        }));
-    }
-
-    fn call(&self, node: Node<'_>, module_level: bool, function: Option<String>) -> Option<Call> {
-        let callee = node.child_by_field_name("function")?;
-        let (mut first_arg, mut keywords, mut kwargs) = (None, Vec::new(), Vec::new());
-        let args = node
-            .child_by_field_name("arguments")
-            .filter(|a| a.kind() == "argument_list");
-        for arg in args.map(named_children).unwrap_or_default() {
-            match arg.kind() {
-                "keyword_argument" => {
-                    let name = arg
-                        .child_by_field_name("name")
-                        .map(|n| self.text(n).to_owned());
-                    let value = arg
-                        .child_by_field_name("value")
-                        .map(|v| self.text(v).to_owned());
-                    if let Some(n) = &name {
-                        kwargs.push((n.clone(), value.unwrap_or_default()));
-                    }
-                    keywords.extend(name);
-                }
-                _ if first_arg.is_none() && keywords.is_empty() => {
-                    first_arg = Some(self.text(arg).to_owned())
-                }
-                _ => {}
-            }
-        }
-        let (line, column) = self.position(node.start_byte());
-        Some(Call {
-            callee: self.compact(callee),
-            first_arg,
-            keywords,
-            kwargs,
-            line,
-            column,
-            module_level,
-            function,
-            guarded: false,
-            byte_range: node.byte_range(),
-        })
-    }
-
-    fn decorator(&self, node: Node<'_>) -> Option<Decorator> {
-        let expr = named_children(node).into_iter().next()?;
-        let target = match expr.kind() {
-            "call" => expr.child_by_field_name("function").unwrap_or(expr),
-            _ => expr,
-        };
-        let (line, column) = self.position(node.start_byte());
-        Some(Decorator {
-            name: self.compact(target),
-            line,
-            column,
-        })
-    }
-
     /// Comments are not statements and are left out.
     pub fn top_level_statements(&self) -> Vec<Statement> {
         self.top_level_nodes()
@@ -495,91 +324,11 @@ impl Module {
         (line, self.source[line_start..byte].chars().count() + 1)
     }
 
-    /// What tree-sitter forgives and Python does not: a statement indented
-    /// deeper than the ones beside it (`IndentationError: unexpected
-    /// indent`), e.g. a block whose header was commented out line by line.
-    fn indentation_error(&self) -> Option<ParseError> {
-        let mut found = None;
-        let column = |n: Node| self.position(n.start_byte()).1;
-        walk(self.tree.root_node(), |n| {
-            if found.is_some() {
-                return false;
-            }
-            // Blocks live in statements, never in expressions: skip those.
-            if n.kind().ends_with("expression")
-                || matches!(n.kind(), "call" | "string" | "assignment" | "comment")
-            {
-                return false;
-            }
-            if matches!(n.kind(), "module" | "block") {
-                let children = named_children(n);
-                let header_line = n.parent().map(|p| p.start_position().row);
-                let want = match (n.kind(), children.first()) {
-                    ("module", _) => Some(1),
-                    // `if x: y` keeps its block on the header's line.
-                    (_, Some(first)) if Some(first.start_position().row) != header_line => {
-                        Some(column(*first))
-                    }
-                    _ => None,
-                };
-                if let Some(want) = want {
-                    // `a = 1; b = 2` puts two statements on one line.
-                    let mut last_row = None;
-                    let bad = children.iter().find(|c| {
-                        let first_on_line = last_row != Some(c.start_position().row);
-                        last_row = Some(c.end_position().row);
-                        first_on_line && column(**c) > want
-                    });
-                    if let Some(bad) = bad {
-                        let (line, col) = self.position(bad.start_byte());
-                        found = Some(ParseError {
-                            line,
-                            column: col,
-                            message: "unexpected indent (IndentationError)".into(),
-                        });
-                    }
-                }
-            }
-            found.is_none()
-        });
-        found
-    }
-
     /// Just past the newline ending the line that contains `byte - 1`.
     fn end_of_line(&self, byte: usize) -> usize {
         self.source[byte..]
             .find('\n')
             .map_or(self.source.len(), |i| byte + i + 1)
-    }
-
-    fn first_error(&self) -> Option<ParseError> {
-        let root = self.tree.root_node();
-        if !root.has_error() {
-            return self.indentation_error();
-        }
-        let mut found = None;
-        walk(root, |n| {
-            if found.is_none() && (n.is_error() || n.is_missing()) {
-                found = Some(n);
-            }
-            found.is_none() && n.has_error()
-        });
-        let node = found.unwrap_or(root);
-        let (line, column) = self.position(node.start_byte());
-        let message = if node.is_missing() {
-            format!("missing `{}`", node.kind())
-        } else {
-            let text = self.text(node).lines().next().unwrap_or("").trim();
-            format!(
-                "invalid syntax near `{}`",
-                text.chars().take(40).collect::<String>()
-            )
-        };
-        Some(ParseError {
-            line,
-            column,
-            message,
-        })
     }
 }
 

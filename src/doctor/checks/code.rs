@@ -6,12 +6,14 @@ mod facts;
 mod names;
 mod otel;
 mod providers;
+mod xray;
 
 use crate::doctor::{Checked, Ctx, Finding, Unsure};
 
 pub use names::{library, undefined};
 pub use otel::{flask, gunicorn, tracing};
-pub use providers::{rollbar, watchtower, xray};
+pub use providers::{rollbar, watchtower};
+pub use xray::xray;
 
 /// A module the app imports that Python cannot read stops the backend at
 /// start-up: that is the finding. A file that cannot be read here at all is

@@ -333,7 +333,8 @@ mod tests {
     fn reported_elsewhere() -> BTreeSet<String> {
         let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
         let mut files = vec![
-            root.join("project.rs"),
+            root.join("project/mod.rs"),
+            root.join("project/backend.rs"),
             root.join("compose/select.rs"),
             root.join("compose/file.rs"),
             root.join("compose/project.rs"),
