@@ -27,6 +27,7 @@ Examples:
 Environment:
   HONEYCOMB_API_KEY          The Honeycomb key to store (else --key-stdin or a hidden prompt)
   ROLLBAR_ACCESS_TOKEN       The Rollbar server token to store, with --provider rollbar
+  COMPOSE_FILE               Which compose files make the project (`:`-separated; also read from .env)
   GITPOD_WORKSPACE_ID        Set in a Gitpod workspace: keys are stored with `gp env`
   NO_COLOR                   Set and non-empty: no colours";
 
@@ -40,6 +41,7 @@ Environment (compose interpolates ${VAR} from this shell, then the project .env)
   HONEYCOMB_API_KEY          The key, where the compose file says ${HONEYCOMB_API_KEY}
   ROLLBAR_ACCESS_TOKEN       The Rollbar token, likewise
   AWS_XRAY_DAEMON_ADDRESS    Likewise: where the X-Ray segment goes (or --xray-address)
+  COMPOSE_FILE               Which compose files make the project (`:`-separated; also read from .env)
   CRUDDUR_OBS_ENDPOINT       Same as --endpoint
   CRUDDUR_OBS_XRAY_ADDRESS   Same as --xray-address
   NO_COLOR                   Set and non-empty: no colours";
@@ -48,6 +50,7 @@ pub const DOCTOR: &str = "\
 Examples:
   cruddur-obs doctor                              Every check, offline and network
   cruddur-obs doctor --offline                    Only what the files say
+  cruddur-obs doctor -f docker-compose-local.yml  Another compose file (repeat -f to merge)
   cruddur-obs doctor --fix --dry-run              Show the safe repairs as a diff
   docker compose logs backend-flask | cruddur-obs doctor --logs -
   cruddur-obs doctor --json | jq '.findings[].id'
@@ -59,6 +62,7 @@ Environment (compose interpolates ${VAR} from this shell, then the project .env)
   AWS_DEFAULT_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY
                              Checked where X-Ray or CloudWatch needs them
   GITPOD_WORKSPACE_ID        Set in a Gitpod workspace: `gp env` is consulted
+  COMPOSE_FILE               Which compose files make the project (`:`-separated; also read from .env)
   CRUDDUR_OBS_ENDPOINT       Same as --endpoint
   CRUDDUR_OBS_XRAY_ADDRESS   Same as --xray-address
   NO_COLOR                   Set and non-empty: no colours";
