@@ -4,6 +4,7 @@
 use std::fmt;
 use std::ops::Range;
 
+use crate::python::ts::NodeExt;
 use tree_sitter::{Node, Parser, Tree};
 
 #[path = "analysis_errors.rs"]
@@ -187,7 +188,8 @@ impl Module {
     pub fn top_level_assignments(&self) -> Vec<Assignment> {
         let mut out = Vec::new();
         for node in self.top_level_nodes() {
-            let Some(mut assign) = node.named_child(0).filter(|n| n.kind() == "assignment") else {
+            let Some(mut assign) = node.named_child(0).filter(|n| n.kind_of() == "assignment")
+            else {
                 continue;
             };
             let Some(left) = field(assign, "left", "identifier") else {
@@ -197,7 +199,7 @@ impl Module {
                 assign = inner;
             }
             let callee = field(assign, "right", "call")
-                .and_then(|c| c.child_by_field_name("function"))
+                .and_then(|c| c.field("function"))
                 .map(|f| self.compact(f));
             let (target, statement) = (self.text(left).to_owned(), self.statement(node));
             out.push(Assignment {
@@ -250,15 +252,16 @@ impl Module {
         let last_import = statements
             .iter()
             .rev()
-            .find(|n| IMPORT_KINDS.contains(&n.kind()) && n.end_byte() <= limit);
+            .find(|n| IMPORT_KINDS.contains(&n.kind_of()) && n.end_byte() <= limit);
         if let Some(node) = last_import {
             return self.end_of_line(node.end_byte());
         }
         if let Some(first) = statements.first().filter(|f| f.end_byte() <= limit) {
-            let only = (first.kind() == "expression_statement" && first.named_child_count() == 1)
+            let only = (first.kind_of() == "expression_statement"
+                && first.named_child_count() == 1)
                 .then(|| first.named_child(0))
                 .flatten();
-            if only.is_some_and(|c| matches!(c.kind(), "string" | "concatenated_string")) {
+            if only.is_some_and(|c| matches!(c.kind_of(), "string" | "concatenated_string")) {
                 return self.end_of_line(first.end_byte());
             }
         }
@@ -291,7 +294,7 @@ impl Module {
 
     fn statement(&self, node: Node<'_>) -> Statement {
         Statement {
-            kind: node.kind().to_owned(),
+            kind: node.kind_of().to_owned(),
             byte_range: node.byte_range(),
             line: node.start_position().row + 1,
             end_line: node.end_position().row + 1,
@@ -308,11 +311,11 @@ impl Module {
     fn compact(&self, node: Node<'_>) -> String {
         let mut out = String::new();
         walk(node, |n| {
-            let leaf = n.kind() == "string" || n.child_count() == 0;
-            if leaf && n.kind() != "comment" {
+            let leaf = n.kind_of() == "string" || n.child_count() == 0;
+            if leaf && n.kind_of() != "comment" {
                 out.push_str(self.text(n));
             }
-            !leaf && n.kind() != "comment"
+            !leaf && n.kind_of() != "comment"
         });
         out
     }
@@ -334,14 +337,14 @@ impl Module {
 
 /// The `name` child if it has the given kind.
 fn field<'t>(node: Node<'t>, name: &str, kind: &str) -> Option<Node<'t>> {
-    node.child_by_field_name(name).filter(|c| c.kind() == kind)
+    node.field(name).filter(|c| c.kind_of() == kind)
 }
 
 /// Named children minus comments, which tree-sitter attaches anywhere.
 fn named_children(node: Node<'_>) -> Vec<Node<'_>> {
     let mut cursor = node.walk();
     node.named_children(&mut cursor)
-        .filter(|n| n.kind() != "comment")
+        .filter(|n| n.kind_of() != "comment")
         .collect()
 }
 

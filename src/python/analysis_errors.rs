@@ -2,6 +2,7 @@
 //! indentation Python refuses that tree-sitter forgives.
 
 use super::{named_children, walk, Module, ParseError};
+use crate::python::ts::NodeExt;
 use tree_sitter::Node;
 
 impl Module {
@@ -16,15 +17,15 @@ impl Module {
                 return false;
             }
             // Blocks live in statements, never in expressions: skip those.
-            if n.kind().ends_with("expression")
-                || matches!(n.kind(), "call" | "string" | "assignment" | "comment")
+            if n.kind_of().ends_with("expression")
+                || matches!(n.kind_of(), "call" | "string" | "assignment" | "comment")
             {
                 return false;
             }
-            if matches!(n.kind(), "module" | "block") {
+            if matches!(n.kind_of(), "module" | "block") {
                 let children = named_children(n);
                 let header_line = n.parent().map(|p| p.start_position().row);
-                let want = match (n.kind(), children.first()) {
+                let want = match (n.kind_of(), children.first()) {
                     ("module", _) => Some(1),
                     // `if x: y` keeps its block on the header's line.
                     (_, Some(first)) if Some(first.start_position().row) != header_line => {
@@ -70,7 +71,7 @@ impl Module {
         let node = found.unwrap_or(root);
         let (line, column) = self.position(node.start_byte());
         let message = if node.is_missing() {
-            format!("missing `{}`", node.kind())
+            format!("missing `{}`", node.kind_of())
         } else {
             let text = self.text(node).lines().next().unwrap_or("").trim();
             format!(

@@ -3,6 +3,7 @@
 //! costs its depth).
 
 use super::{named_children, walk, Call, Decorator, Import, Module};
+use crate::python::ts::NodeExt;
 use tree_sitter::Node;
 
 #[derive(Debug, Clone, Default)]
@@ -39,7 +40,7 @@ impl Module {
             let module_level = inside().all(|f| f.guard);
             let guarded = inside().any(|f| f.guard);
             let function = || inside().find_map(|f| f.function.clone());
-            match node.kind() {
+            match node.kind_of() {
                 "import_statement" | "import_from_statement" | "future_import_statement" => {
                     self.import(node, module_level, &mut facts.imports)
                 }
@@ -55,7 +56,7 @@ impl Module {
                     } else {
                         "consequence"
                     };
-                    if let Some(b) = node.child_by_field_name(body) {
+                    if let Some(b) = node.field(body) {
                         frames.push(Frame {
                             start: b.start_byte(),
                             end: b.end_byte(),
@@ -70,9 +71,9 @@ impl Module {
                     }
                 }
                 kind @ ("function_definition" | "class_definition" | "lambda") => {
-                    if let Some(body) = node.child_by_field_name("body") {
+                    if let Some(body) = node.field("body") {
                         let function = (kind == "function_definition")
-                            .then(|| node.child_by_field_name("name"))
+                            .then(|| node.field("name"))
                             .flatten()
                             .map(|n| self.text(n).to_owned());
                         frames.push(Frame {
@@ -92,25 +93,23 @@ impl Module {
 
     fn import(&self, node: Node<'_>, module_level: bool, out: &mut Vec<Import>) {
         let line = node.start_position().row + 1;
-        let from = match node.kind() {
+        let from = match node.kind_of() {
             "import_statement" => None,
             "future_import_statement" => Some("__future__".to_owned()),
-            _ => node
-                .child_by_field_name("module_name")
-                .map(|m| self.compact(m)),
+            _ => node.field("module_name").map(|m| self.compact(m)),
         };
         let mut bindings = Vec::new();
         let mut cursor = node.walk();
         for name in node.children_by_field_name("name", &mut cursor) {
-            let part = |field| name.child_by_field_name(field).map(|n| self.compact(n));
-            match name.kind() {
+            let part = |field| name.field(field).map(|n| self.compact(n));
+            match name.kind_of() {
                 "aliased_import" => bindings.extend(part("name").map(|n| (n, part("alias")))),
                 _ => bindings.push((self.compact(name), None)),
             }
         }
         if named_children(node)
             .iter()
-            .any(|c| c.kind() == "wildcard_import")
+            .any(|c| c.kind_of() == "wildcard_import")
         {
             bindings.push(("*".to_owned(), None));
         }
@@ -130,20 +129,16 @@ impl Module {
     }
 
     fn call(&self, node: Node<'_>, module_level: bool, function: Option<String>) -> Option<Call> {
-        let callee = node.child_by_field_name("function")?;
+        let callee = node.field("function")?;
         let (mut first_arg, mut keywords, mut kwargs) = (None, Vec::new(), Vec::new());
         let args = node
-            .child_by_field_name("arguments")
-            .filter(|a| a.kind() == "argument_list");
+            .field("arguments")
+            .filter(|a| a.kind_of() == "argument_list");
         for arg in args.map(named_children).unwrap_or_default() {
-            match arg.kind() {
+            match arg.kind_of() {
                 "keyword_argument" => {
-                    let name = arg
-                        .child_by_field_name("name")
-                        .map(|n| self.text(n).to_owned());
-                    let value = arg
-                        .child_by_field_name("value")
-                        .map(|v| self.text(v).to_owned());
+                    let name = arg.field("name").map(|n| self.text(n).to_owned());
+                    let value = arg.field("value").map(|v| self.text(v).to_owned());
                     if let Some(n) = &name {
                         kwargs.push((n.clone(), value.unwrap_or_default()));
                     }
@@ -172,8 +167,8 @@ impl Module {
 
     fn decorator(&self, node: Node<'_>) -> Option<Decorator> {
         let expr = named_children(node).into_iter().next()?;
-        let target = match expr.kind() {
-            "call" => expr.child_by_field_name("function").unwrap_or(expr),
+        let target = match expr.kind_of() {
+            "call" => expr.field("function").unwrap_or(expr),
             _ => expr,
         };
         let (line, column) = self.position(node.start_byte());

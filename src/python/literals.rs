@@ -5,6 +5,7 @@
 //! could be a secret.
 
 use super::analysis::Module;
+use crate::python::ts::NodeExt;
 use tree_sitter::Node;
 
 /// The role of rollbar.init's token argument.
@@ -35,7 +36,7 @@ fn read(module: &Module) -> Vec<Literal> {
     let mut cursor = module.root().walk();
     loop {
         let n = cursor.node();
-        let string = n.kind() == "string";
+        let string = n.kind_of() == "string";
         if string {
             if let Some(content) = string_content(n, src) {
                 let p = n.start_position();
@@ -85,13 +86,13 @@ pub fn may_hold_secret(src: &str) -> bool {
 fn string_content(n: Node, src: &str) -> Option<String> {
     let mut c = n.walk();
     let parts: Vec<Node> = n.children(&mut c).collect();
-    if n.kind() != "string" || parts.iter().any(|p| p.kind() == "interpolation") {
+    if n.kind_of() != "string" || parts.iter().any(|p| p.kind_of() == "interpolation") {
         return None;
     }
     Some(
         parts
             .iter()
-            .filter(|p| p.kind() == "string_content")
+            .filter(|p| p.kind_of() == "string_content")
             .map(|p| &src[p.byte_range()])
             .collect(),
     )
@@ -106,18 +107,18 @@ fn literal_role(n: Node, src: &str) -> String {
     };
     let callee = |args: Node| {
         args.parent()
-            .filter(|c| c.kind() == "call")
-            .and_then(|c| c.child_by_field_name("function"))
+            .filter(|c| c.kind_of() == "call")
+            .and_then(|c| c.field("function"))
             .map(text)
             .unwrap_or_default()
     };
     let rollbar = |f: &str| f.ends_with("rollbar.init") || f == "init";
-    match parent.kind() {
+    match parent.kind_of() {
         "argument_list" => {
             let mut c = parent.walk();
             let args: Vec<Node> = parent
                 .named_children(&mut c)
-                .filter(|a| a.kind() != "comment")
+                .filter(|a| a.kind_of() != "comment")
                 .collect();
             let idx = args.iter().position(|a| *a == n);
             let f = callee(parent);
@@ -139,26 +140,21 @@ fn literal_role(n: Node, src: &str) -> String {
             }
         }
         "keyword_argument" => {
-            let name = parent
-                .child_by_field_name("name")
-                .map(text)
-                .unwrap_or_default();
+            let name = parent.field("name").map(text).unwrap_or_default();
             if name == "access_token" && parent.parent().is_some_and(|a| rollbar(&callee(a))) {
                 return INIT.into();
             }
         }
-        "pair" if parent.child_by_field_name("value") == Some(n) => {
+        "pair" if parent.field("value") == Some(n) => {
             return parent
-                .child_by_field_name("key")
+                .field("key")
                 .and_then(|k| string_content(k, src))
                 .unwrap_or_default();
         }
-        "assignment" if parent.child_by_field_name("right") == Some(n) => {
-            let target = parent
-                .child_by_field_name("left")
-                .filter(|l| l.kind() == "subscript");
+        "assignment" if parent.field("right") == Some(n) => {
+            let target = parent.field("left").filter(|l| l.kind_of() == "subscript");
             return target
-                .and_then(|t| t.child_by_field_name("subscript"))
+                .and_then(|t| t.field("subscript"))
                 .and_then(|k| string_content(k, src))
                 .unwrap_or_default();
         }

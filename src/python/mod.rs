@@ -7,3 +7,4 @@ pub mod literals;
 pub mod names;
 pub mod requirements;
 pub mod scope;
+pub mod ts;

@@ -5,6 +5,7 @@
 use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
+use crate::python::ts::NodeExt;
 use tree_sitter::Node;
 
 use super::super::analysis::Module;
@@ -76,10 +77,10 @@ impl Facts {
         let mut chains: Vec<Node> = Vec::new();
         walk(module.root(), |node| {
             let inside = |g: &[Range<usize>]| g.iter().any(|r| r.contains(&node.start_byte()));
-            match node.kind() {
+            match node.kind_of() {
                 "try_statement" => {
                     let caught = caught(node, src);
-                    if let Some(body) = node.child_by_field_name("body") {
+                    if let Some(body) = node.field("body") {
                         if caught
                             .iter()
                             .any(|c| c.is_empty() || IMPORT_ERRORS.contains(&c.as_str()))
@@ -95,22 +96,20 @@ impl Facts {
                     }
                 }
                 "if_statement" => {
-                    let cond = node
-                        .child_by_field_name("condition")
-                        .map(|c| &src[c.byte_range()]);
+                    let cond = node.field("condition").map(|c| &src[c.byte_range()]);
                     if cond.is_some_and(|c| {
                         c == "TYPE_CHECKING"
                             || c.ends_with(".TYPE_CHECKING")
                             || c.starts_with("hasattr(")
                     }) {
-                        if let Some(body) = node.child_by_field_name("consequence") {
+                        if let Some(body) = node.field("consequence") {
                             import_guards.push(body.byte_range());
                             attribute_guards.push(body.byte_range());
                         }
                     }
                 }
                 "assignment" | "augmented_assignment" | "for_statement" | "for_in_clause" => {
-                    if let Some(left) = node.child_by_field_name("left") {
+                    if let Some(left) = node.field("left") {
                         stores.insert(left.id());
                         let mut c = left.walk();
                         stores.extend(left.named_children(&mut c).map(|n| n.id()));
@@ -121,7 +120,7 @@ impl Facts {
                     stores.extend(node.named_children(&mut c).map(|n| n.id()));
                 }
                 "import_from_statement" => {
-                    let Some(m) = node.child_by_field_name("module_name") else {
+                    let Some(m) = node.field("module_name") else {
                         return true;
                     };
                     facts.from_imports.push(FromImport {
@@ -154,13 +153,13 @@ impl Facts {
                     // Only chains of names (`a.b.c`) can be module attributes;
                     // others (`f().x`) may hold such chains further down.
                     let mut root = node;
-                    while root.kind() == "attribute" {
-                        match root.child_by_field_name("object") {
+                    while root.kind_of() == "attribute" {
+                        match root.field("object") {
                             Some(o) => root = o,
                             None => break,
                         }
                     }
-                    if root.kind() != "identifier" {
+                    if root.kind_of() != "identifier" {
                         return true;
                     }
                     if !stores.contains(&node.id()) && !inside(&attribute_guards) {
@@ -219,17 +218,15 @@ impl Facts {
         for chain in chains {
             let mut parts = Vec::new();
             let mut node = *chain;
-            while node.kind() == "attribute" {
-                let (Some(obj), Some(attr)) = (
-                    node.child_by_field_name("object"),
-                    node.child_by_field_name("attribute"),
-                ) else {
+            while node.kind_of() == "attribute" {
+                let (Some(obj), Some(attr)) = (node.field("object"), node.field("attribute"))
+                else {
                     break;
                 };
                 parts.push((attr, &src[attr.byte_range()]));
                 node = obj;
             }
-            if node.kind() != "identifier" {
+            if node.kind_of() != "identifier" {
                 continue;
             }
             let root = &src[node.byte_range()];
@@ -269,9 +266,9 @@ fn caught(try_node: Node, src: &str) -> Vec<String> {
     let mut c = try_node.walk();
     for clause in try_node
         .named_children(&mut c)
-        .filter(|n| n.kind() == "except_clause")
+        .filter(|n| n.kind_of() == "except_clause")
     {
-        match clause.child_by_field_name("value") {
+        match clause.field("value") {
             None => out.push(String::new()),
             Some(v) => out.extend(
                 src[v.byte_range()]
@@ -286,7 +283,7 @@ fn caught(try_node: Node, src: &str) -> Vec<String> {
 
 fn named_kinds(node: Node) -> Vec<&'static str> {
     let mut c = node.walk();
-    node.named_children(&mut c).map(|n| n.kind()).collect()
+    node.named_children(&mut c).map(|n| n.kind_of()).collect()
 }
 
 /// The names an import statement lists, with positions.
@@ -294,11 +291,10 @@ fn imported(node: Node, src: &str) -> Vec<Imported> {
     let mut out = Vec::new();
     let mut c = node.walk();
     for n in node.children_by_field_name("name", &mut c) {
-        let (name, alias) = match n.kind() {
+        let (name, alias) = match n.kind_of() {
             "aliased_import" => (
-                n.child_by_field_name("name").unwrap_or(n),
-                n.child_by_field_name("alias")
-                    .map(|a| compact(&src[a.byte_range()])),
+                n.field("name").unwrap_or(n),
+                n.field("alias").map(|a| compact(&src[a.byte_range()])),
             ),
             _ => (n, None),
         };

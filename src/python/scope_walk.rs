@@ -2,6 +2,7 @@
 //! scope context down (never climbing to parents), recording bindings and
 //! uses for [`super::Walker::resolves`] to judge afterwards.
 
+use crate::python::ts::NodeExt;
 use tree_sitter::Node;
 
 use super::{Cx, Kind, Walker, DYNAMIC_CALLS, MODULE};
@@ -19,14 +20,14 @@ impl Walker<'_> {
             in_order: false,
             ..cx
         };
-        match node.kind() {
+        match node.kind_of() {
             "expression_statement" => {
                 for child in named(node) {
-                    match child.kind() {
+                    match child.kind_of() {
                         "assignment" => self.assignment(child, cx, node.end_byte()),
                         "augmented_assignment" => {
                             self.children_of(child, "right", cx);
-                            if let Some(left) = child.child_by_field_name("left") {
+                            if let Some(left) = child.field("left") {
                                 self.expr(left, cx);
                                 self.target(left, cx, node.end_byte());
                             }
@@ -39,9 +40,12 @@ impl Walker<'_> {
                 self.import(node, cx)
             }
             "global_statement" | "nonlocal_statement" => {
-                for name in named(node).into_iter().filter(|n| n.kind() == "identifier") {
+                for name in named(node)
+                    .into_iter()
+                    .filter(|n| n.kind_of() == "identifier")
+                {
                     let name = self.text(name);
-                    match (node.kind(), cx.scope) {
+                    match (node.kind_of(), cx.scope) {
                         // `global` at module level changes nothing.
                         ("global_statement", MODULE) => {}
                         ("global_statement", scope) => {
@@ -55,7 +59,7 @@ impl Walker<'_> {
             "exec_statement" => self.dynamic = true,
             "decorated_definition" => {
                 for child in named(node) {
-                    match child.kind() {
+                    match child.kind_of() {
                         "decorator" => self.expr(child, cx),
                         "function_definition" => self.function(child, cx, node.end_byte()),
                         "class_definition" => self.class(child, cx, node.end_byte()),
@@ -68,7 +72,7 @@ impl Walker<'_> {
             "if_statement" => {
                 self.children_of(node, "condition", cx);
                 let type_checking = node
-                    .child_by_field_name("condition")
+                    .field("condition")
                     .is_some_and(|c| is_type_checking(self.text(c)));
                 let body = Cx {
                     checked: cx.checked && !type_checking,
@@ -83,7 +87,7 @@ impl Walker<'_> {
             }
             "for_statement" => {
                 self.children_of(node, "right", cx);
-                if let Some(left) = node.child_by_field_name("left") {
+                if let Some(left) = node.field("left") {
                     self.target(left, later, left.start_byte());
                 }
                 self.children_of(node, "body", later);
@@ -102,13 +106,13 @@ impl Walker<'_> {
             "with_statement" => {
                 for clause in named(node)
                     .into_iter()
-                    .filter(|n| n.kind() == "with_clause")
+                    .filter(|n| n.kind_of() == "with_clause")
                 {
                     for item in named(clause) {
-                        let Some(value) = item.child_by_field_name("value") else {
+                        let Some(value) = item.field("value") else {
                             continue;
                         };
-                        if value.kind() == "as_pattern" {
+                        if value.kind_of() == "as_pattern" {
                             self.as_pattern(value, cx, later);
                         } else {
                             self.expr(value, cx);
@@ -122,7 +126,7 @@ impl Walker<'_> {
                 for body in fields(node, "body") {
                     for case in named(body) {
                         for part in named(case) {
-                            match part.kind() {
+                            match part.kind_of() {
                                 "case_pattern" => self.pattern(part, later),
                                 "if_clause" => self.expr(part, later),
                                 "block" => self.block(part, later),
@@ -133,7 +137,7 @@ impl Walker<'_> {
                 }
             }
             "type_alias_statement" => {
-                if let Some(left) = node.child_by_field_name("left") {
+                if let Some(left) = node.field("left") {
                     if let Some(name) = first_identifier(left) {
                         self.bind(self.text(name), cx, node.end_byte());
                     }
@@ -147,8 +151,8 @@ impl Walker<'_> {
 
     fn try_statement(&mut self, node: Node, cx: Cx) {
         let catches_name_error = named(node).into_iter().any(|c| {
-            c.kind() == "except_clause"
-                && c.child_by_field_name("value")
+            c.kind_of() == "except_clause"
+                && c.field("value")
                     .is_none_or(|v| self.text(v).contains("NameError"))
         });
         let body = Cx {
@@ -157,13 +161,10 @@ impl Walker<'_> {
         };
         self.children_of(node, "body", body);
         for clause in named(node) {
-            match clause.kind() {
+            match clause.kind_of() {
                 "except_clause" => {
                     for part in named(clause) {
-                        match (
-                            part.kind(),
-                            clause.child_by_field_name("alias") == Some(part),
-                        ) {
+                        match (part.kind_of(), clause.field("alias") == Some(part)) {
                             ("block", _) => self.block(part, cx),
                             (_, true) => self.target(part, cx, part.start_byte()),
                             ("as_pattern", _) => self.as_pattern(part, cx, cx),
@@ -181,10 +182,10 @@ impl Walker<'_> {
     /// `value as target` of a `with` item: the value runs in `cx`, the
     /// target is bound in `bind_cx`.
     fn as_pattern(&mut self, node: Node, cx: Cx, bind_cx: Cx) {
-        let alias = node.child_by_field_name("alias");
+        let alias = node.field("alias");
         for part in named(node) {
             if Some(part) == alias {
-                let targets = match part.kind() {
+                let targets = match part.kind_of() {
                     "as_pattern_target" => named(part),
                     _ => vec![part],
                 };
@@ -198,18 +199,18 @@ impl Walker<'_> {
     }
 
     fn assignment(&mut self, node: Node, cx: Cx, end: usize) {
-        if let Some(right) = node.child_by_field_name("right") {
-            match right.kind() {
+        if let Some(right) = node.field("right") {
+            match right.kind_of() {
                 "assignment" => self.assignment(right, cx, end),
                 _ => self.expr(right, cx),
             }
         }
-        if let Some(ty) = node.child_by_field_name("type") {
+        if let Some(ty) = node.field("type") {
             self.annotation(ty, cx);
         }
-        if let Some(left) = node.child_by_field_name("left") {
+        if let Some(left) = node.field("left") {
             if cx.scope == MODULE && self.text(left) == "__all__" {
-                self.all = node.child_by_field_name("right").map(|r| self.strings(r));
+                self.all = node.field("right").map(|r| self.strings(r));
             }
             self.target(left, cx, end);
         }
@@ -219,7 +220,7 @@ impl Walker<'_> {
     fn strings(&self, node: Node) -> Vec<String> {
         named(node)
             .into_iter()
-            .filter(|n| n.kind() == "string")
+            .filter(|n| n.kind_of() == "string")
             .map(|n| {
                 let t = self
                     .text(n)
@@ -230,26 +231,26 @@ impl Walker<'_> {
     }
 
     fn import(&mut self, node: Node, cx: Cx) {
-        let plain = node.kind() == "import_statement";
+        let plain = node.kind_of() == "import_statement";
         let end = node.end_byte();
         for name in fields(node, "name") {
-            let bound = match name.kind() {
-                "aliased_import" => name.child_by_field_name("alias").map(|a| self.text(a)),
+            let bound = match name.kind_of() {
+                "aliased_import" => name.field("alias").map(|a| self.text(a)),
                 // `import a.b` binds `a`; `from m import a` binds `a`.
                 _ if plain => self.text(name).split('.').next(),
                 _ => Some(self.text(name)),
             };
             if let Some(bound) = bound {
                 let bound = bound.trim();
-                if node.kind() == "future_import_statement" && bound == "annotations" {
+                if node.kind_of() == "future_import_statement" && bound == "annotations" {
                     self.future_annotations = true;
                 }
                 self.bind(bound, cx, end);
             }
         }
-        if named(node).iter().any(|c| c.kind() == "wildcard_import") {
+        if named(node).iter().any(|c| c.kind_of() == "wildcard_import") {
             self.star = true;
-            if let Some(m) = node.child_by_field_name("module_name") {
+            if let Some(m) = node.field("module_name") {
                 let m = self.text(m).split_whitespace().collect::<String>();
                 self.stars.push(m);
             }
@@ -257,12 +258,12 @@ impl Walker<'_> {
     }
 
     fn function(&mut self, node: Node, cx: Cx, end: usize) {
-        let name = node.child_by_field_name("name").map(|n| self.text(n));
+        let name = node.field("name").map(|n| self.text(n));
         if let Some(name) = name {
             self.bind(name, cx, end);
         }
         let outer = self.type_params(node, cx);
-        if let Some(params) = node.child_by_field_name("parameters") {
+        if let Some(params) = node.field("parameters") {
             let inner = self.new_scope(Kind::Function, Some(outer.scope));
             self.parameters(params, cx, outer, inner);
             self.children_of(node, "return_type", outer);
@@ -281,7 +282,7 @@ impl Walker<'_> {
     }
 
     fn class(&mut self, node: Node, cx: Cx, end: usize) {
-        if let Some(name) = node.child_by_field_name("name") {
+        if let Some(name) = node.field("name") {
             self.bind(self.text(name), cx, end);
         }
         let outer = self.type_params(node, cx);
@@ -297,14 +298,14 @@ impl Walker<'_> {
     /// PEP 695 `def f[T](...)`: the parameters live in a scope of their
     /// own around the annotations and body. Their bounds are not checked.
     fn type_params(&mut self, node: Node, cx: Cx) -> Cx {
-        let Some(params) = node.child_by_field_name("type_parameters") else {
+        let Some(params) = node.field("type_parameters") else {
             return cx;
         };
         let scope = self.new_scope(Kind::Function, Some(cx.scope));
         let inner = Cx { scope, ..cx };
         let mut stack = vec![params];
         while let Some(n) = stack.pop() {
-            if n.kind() == "identifier" {
+            if n.kind_of() == "identifier" {
                 self.bind(self.text(n), inner, 0);
             }
             stack.extend(named(n));
@@ -319,17 +320,17 @@ impl Walker<'_> {
             ..annotations
         };
         for p in named(params) {
-            match p.kind() {
+            match p.kind_of() {
                 "default_parameter" | "typed_default_parameter" => {
                     self.children_of(p, "value", defaults);
                     self.children_of(p, "type", annotations);
-                    if let Some(name) = p.child_by_field_name("name") {
+                    if let Some(name) = p.field("name") {
                         self.target(name, bind_cx, 0);
                     }
                 }
                 "typed_parameter" => {
                     for part in named(p) {
-                        match part.kind() {
+                        match part.kind_of() {
                             "type" => self.annotation(part, annotations),
                             _ => self.param_name(part, bind_cx),
                         }
@@ -341,7 +342,7 @@ impl Walker<'_> {
     }
 
     fn param_name(&mut self, node: Node, cx: Cx) {
-        match node.kind() {
+        match node.kind_of() {
             "identifier" => self.bind(self.text(node), cx, 0),
             "list_splat_pattern" | "dictionary_splat_pattern" | "tuple_pattern" => {
                 for child in named(node) {
@@ -370,7 +371,7 @@ impl Walker<'_> {
     /// in it are uses.
     fn target(&mut self, node: Node, cx: Cx, at: usize) {
         let Some(cx) = self.deeper(cx) else { return };
-        match node.kind() {
+        match node.kind_of() {
             "identifier" => self.bind(self.text(node), cx, at),
             "pattern_list"
             | "tuple_pattern"
@@ -393,7 +394,7 @@ impl Walker<'_> {
     /// A `case` pattern: bare names capture (bind), dotted names are values.
     fn pattern(&mut self, node: Node, cx: Cx) {
         let Some(cx) = self.deeper(cx) else { return };
-        match node.kind() {
+        match node.kind_of() {
             "dotted_name" => {
                 let parts = named(node);
                 match parts.as_slice() {
@@ -404,14 +405,14 @@ impl Walker<'_> {
             }
             "splat_pattern" | "as_pattern_target" => {
                 for id in named(node) {
-                    if id.kind() == "identifier" && self.text(id) != "_" {
+                    if id.kind_of() == "identifier" && self.text(id) != "_" {
                         self.bind(self.text(id), cx, 0);
                     }
                 }
             }
             "class_pattern" => {
                 for (i, part) in named(node).into_iter().enumerate() {
-                    if i == 0 && part.kind() == "dotted_name" {
+                    if i == 0 && part.kind_of() == "dotted_name" {
                         let first = named(part)[0];
                         self.record_use(first, cx);
                     } else {
@@ -429,7 +430,7 @@ impl Walker<'_> {
                 let keys = fields(node, "key");
                 for part in named(node) {
                     if keys.contains(&part) {
-                        if part.kind() == "dotted_name" && named(part).len() > 1 {
+                        if part.kind_of() == "dotted_name" && named(part).len() > 1 {
                             self.record_use(named(part)[0], cx);
                         }
                     } else {
@@ -448,7 +449,7 @@ impl Walker<'_> {
 
     fn expr(&mut self, node: Node, cx: Cx) {
         let Some(cx) = self.deeper(cx) else { return };
-        match node.kind() {
+        match node.kind_of() {
             "identifier" => self.record_use(node, cx),
             "attribute" => self.children_of(node, "object", cx),
             "keyword_argument" => self.children_of(node, "value", cx),
@@ -458,8 +459,8 @@ impl Walker<'_> {
                 }
             }
             "call" => {
-                if let Some(f) = node.child_by_field_name("function") {
-                    if f.kind() == "identifier" && DYNAMIC_CALLS.contains(&self.text(f)) {
+                if let Some(f) = node.field("function") {
+                    if f.kind_of() == "identifier" && DYNAMIC_CALLS.contains(&self.text(f)) {
                         self.dynamic = true;
                     }
                 }
@@ -469,7 +470,7 @@ impl Walker<'_> {
             }
             "lambda" => {
                 let scope = self.new_scope(Kind::Function, Some(cx.scope));
-                if let Some(params) = node.child_by_field_name("parameters") {
+                if let Some(params) = node.field("parameters") {
                     self.parameters(params, cx, cx, scope);
                 }
                 let body = Cx {
@@ -486,7 +487,7 @@ impl Walker<'_> {
                 while self.scopes[scope].kind == Kind::Comprehension {
                     scope = self.scopes[scope].parent.unwrap_or(MODULE);
                 }
-                if let Some(name) = node.child_by_field_name("name") {
+                if let Some(name) = node.field("name") {
                     self.bind(self.text(name), Cx { scope, ..cx }, node.end_byte());
                 }
             }
@@ -498,7 +499,7 @@ impl Walker<'_> {
                 // Only f-string interpolations are code.
                 let mut stack = named(node);
                 while let Some(n) = stack.pop() {
-                    match n.kind() {
+                    match n.kind_of() {
                         "interpolation" | "format_expression" => {
                             self.children_of(n, "expression", cx);
                             stack.extend(fields(n, "format_specifier"));
@@ -524,11 +525,11 @@ impl Walker<'_> {
         let inner = Cx { scope, ..cx };
         let mut first = true;
         for part in named(node) {
-            match part.kind() {
+            match part.kind_of() {
                 "for_in_clause" => {
                     self.children_of(part, "right", if first { cx } else { inner });
                     first = false;
-                    if let Some(left) = part.child_by_field_name("left") {
+                    if let Some(left) = part.field("left") {
                         self.target(left, inner, 0);
                     }
                 }
@@ -540,7 +541,7 @@ impl Walker<'_> {
     /// Visits the expressions in field `name` of `node`.
     fn children_of(&mut self, node: Node, name: &str, cx: Cx) {
         for child in fields(node, name) {
-            match child.kind() {
+            match child.kind_of() {
                 "block" => self.block(child, cx),
                 "type" => self.annotation(child, cx),
                 _ => self.expr(child, cx),
@@ -556,7 +557,7 @@ fn is_type_checking(condition: &str) -> bool {
 fn first_identifier(node: Node) -> Option<Node> {
     let mut stack = vec![node];
     while let Some(n) = stack.pop() {
-        if n.kind() == "identifier" {
+        if n.kind_of() == "identifier" {
             return Some(n);
         }
         stack.extend(named(n).into_iter().rev());
@@ -568,13 +569,13 @@ fn first_identifier(node: Node) -> Option<Node> {
 fn named(node: Node) -> Vec<Node> {
     let mut cursor = node.walk();
     node.named_children(&mut cursor)
-        .filter(|n| n.kind() != "comment")
+        .filter(|n| n.kind_of() != "comment")
         .collect()
 }
 
 fn fields<'t>(node: Node<'t>, name: &str) -> Vec<Node<'t>> {
     let mut cursor = node.walk();
     node.children_by_field_name(name, &mut cursor)
-        .filter(|n| n.is_named() && n.kind() != "comment")
+        .filter(|n| n.is_named() && n.kind_of() != "comment")
         .collect()
 }

@@ -37,7 +37,7 @@ pub struct Code {
 
 #[path = "code_read.rs"]
 mod read;
-use read::read_all;
+use read::read_tree;
 
 impl Code {
     pub fn load(project: &Project) -> Code {
@@ -58,45 +58,32 @@ impl Code {
         .flatten()
         .collect();
         code.roots = roots.clone();
-        // Breadth first, one level of imports at a time; each level is read,
-        // parsed and walked on every core at once (parsing is most of an
-        // offline doctor's time).
-        let mut level = vec![app.path.clone()];
-        let mut seen: Vec<PathBuf> = vec![app.path.clone()];
-        while !level.is_empty() {
-            let mut next = Vec::new();
-            for (path, read) in level.iter().zip(read_all(&level)) {
-                let display = project.display(path);
-                let module = match read {
-                    Ok(m) => m,
-                    Err(mut b) => {
-                        b.display = display;
-                        code.broken.push(b);
-                        continue;
-                    }
-                };
-                for imported in module
-                    .imports()
-                    .iter()
-                    .filter_map(|i| resolve(i, path, &roots))
-                {
-                    if !seen.contains(&imported) {
-                        seen.push(imported.clone());
-                        next.push(imported);
-                    }
+        for (path, read) in read_tree(&app.path, |module, path| {
+            module
+                .imports()
+                .iter()
+                .filter_map(|i| resolve(i, path, &roots))
+                .collect()
+        }) {
+            let display = project.display(&path);
+            let module = match read {
+                Ok(m) => m,
+                Err(mut b) => {
+                    b.display = display;
+                    code.broken.push(b);
+                    continue;
                 }
-                let is_app = *path == app.path;
-                if is_app {
-                    code.app = Some(code.mods.len());
-                }
-                code.mods.push(PyModule {
-                    path: path.clone(),
-                    display,
-                    module,
-                    is_app,
-                });
+            };
+            let is_app = path == app.path;
+            if is_app {
+                code.app = Some(code.mods.len());
             }
-            level = next;
+            code.mods.push(PyModule {
+                path,
+                display,
+                module,
+                is_app,
+            });
         }
         code
     }

@@ -1,44 +1,209 @@
-//! Reading the backend's modules: files to parsed modules on every core,
-//! with each module's whole-tree analyses run on the same thread.
+//! Reading the backend's modules on every core: the app module first, then
+//! each level of project imports. A module's whole-tree analyses (scope,
+//! names, literals) run as separate tasks beside the parsing of the next
+//! level, so the cores never wait for one big module's walks; the checks
+//! later only look the results up.
 
 use super::Broken;
 use crate::python::analysis::Module;
+use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
+use std::sync::{mpsc, Arc, Condvar, Mutex};
 
-/// Reads and parses `paths` on up to four threads, in order, and runs each
-/// module's whole-tree analyses while it is on its thread (they are kept in
-/// the module, so the checks later only look them up).
-pub(super) fn read_all(paths: &[PathBuf]) -> Vec<Result<Module, Broken>> {
+/// Parsed modules (or why not) in breadth-first order from `app`;
+/// `imports` names the project modules a parsed module imports.
+pub(super) fn read_tree(
+    app: &Path,
+    imports: impl Fn(&Module, &Path) -> Vec<PathBuf>,
+) -> Vec<(PathBuf, Result<Module, Broken>)> {
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
-        .clamp(1, 4)
-        .min(paths.len());
-    if threads <= 1 {
-        return paths.iter().map(|p| read_one(p)).collect();
+        .clamp(1, 4);
+    if threads == 1 {
+        // The analyses run when a check first asks for them.
+        return breadth_first(app, &imports, |level| {
+            level.iter().map(|p| read_one(p)).collect()
+        });
     }
-    let mut out: Vec<Option<Result<Module, Broken>>> = (0..paths.len()).map(|_| None).collect();
+    let queue = Queue::default();
     std::thread::scope(|s| {
-        let workers: Vec<_> = (0..threads)
-            .map(|t| {
-                s.spawn(move || {
-                    (t..paths.len())
-                        .step_by(threads)
-                        .map(|i| (i, read_one(&paths[i])))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        for w in workers {
-            for (i, r) in w.join().expect("a parse thread panicked") {
-                out[i] = Some(r);
-            }
+        let (done_tx, done_rx) = mpsc::channel();
+        for _ in 0..threads {
+            let done = done_tx.clone();
+            let queue = &queue;
+            s.spawn(move || queue.work(&done));
         }
-    });
-    out.into_iter()
-        .map(|r| r.expect("every path read"))
-        .collect()
+        drop(done_tx);
+        queue.push(Task::Libraries);
+        let read = breadth_first(app, &imports, |level| {
+            for (i, p) in level.iter().enumerate() {
+                queue.push(Task::Parse(i, p.clone()));
+            }
+            let mut out: Vec<Option<Result<Arc<Module>, Broken>>> =
+                (0..level.len()).map(|_| None).collect();
+            for _ in 0..level.len() {
+                let (i, r) = done_rx.recv().expect("a parse thread stopped");
+                out[i] = Some(r.map(Arc::new));
+            }
+            let out: Vec<_> = out.into_iter().map(|r| r.expect("parsed")).collect();
+            for m in out.iter().flatten() {
+                for pass in [Pass::Scope, Pass::Names, Pass::Literals] {
+                    queue.push(Task::Analyse(Arc::clone(m), pass));
+                }
+            }
+            out
+        });
+        queue.close();
+        // Leaving the scope joins the workers: every task is done and every
+        // clone of a module dropped.
+        read
+    })
+    .into_iter()
+    .map(|(p, r)| (p, r.map(unshare)))
+    .collect()
 }
 
+fn unshare(m: Arc<Module>) -> Module {
+    Arc::try_unwrap(m).unwrap_or_else(|_| unreachable!("the workers have stopped"))
+}
+
+/// The walk over the import graph, one level at a time; `read` parses a
+/// level and gives the results in its order.
+fn breadth_first<M: AsModule>(
+    app: &Path,
+    imports: &impl Fn(&Module, &Path) -> Vec<PathBuf>,
+    mut read: impl FnMut(&[PathBuf]) -> Vec<Result<M, Broken>>,
+) -> Vec<(PathBuf, Result<M, Broken>)> {
+    let mut out = Vec::new();
+    let mut seen = vec![app.to_path_buf()];
+    let mut level = vec![app.to_path_buf()];
+    while !level.is_empty() {
+        let mut next = Vec::new();
+        for (path, r) in level.iter().zip(read(&level)) {
+            if let Ok(m) = &r {
+                for imported in imports(m.module(), path) {
+                    if !seen.contains(&imported) {
+                        seen.push(imported.clone());
+                        next.push(imported);
+                    }
+                }
+            }
+            out.push((path.clone(), r));
+        }
+        level = next;
+    }
+    out
+}
+
+trait AsModule {
+    fn module(&self) -> &Module;
+}
+
+impl AsModule for Module {
+    fn module(&self) -> &Module {
+        self
+    }
+}
+
+impl AsModule for Arc<Module> {
+    fn module(&self) -> &Module {
+        self
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Pass {
+    Scope,
+    Names,
+    Literals,
+}
+
+enum Task {
+    Parse(usize, PathBuf),
+    Analyse(Arc<Module>, Pass),
+    /// The library-name table, which the name checks read later.
+    Libraries,
+}
+
+#[derive(Default)]
+struct Queue {
+    state: Mutex<State>,
+    ready: Condvar,
+}
+
+#[derive(Default)]
+struct State {
+    /// Parsing first: it is what finds the next modules.
+    parse: VecDeque<Task>,
+    other: VecDeque<Task>,
+    closed: bool,
+}
+
+type Done = mpsc::Sender<(usize, Result<Module, Broken>)>;
+
+impl Queue {
+    fn push(&self, task: Task) {
+        let mut s = self.state.lock().expect("queue lock");
+        match task {
+            Task::Parse(..) => s.parse.push_back(task),
+            _ => s.other.push_back(task),
+        }
+        drop(s);
+        self.ready.notify_one();
+    }
+
+    fn close(&self) {
+        self.state.lock().expect("queue lock").closed = true;
+        self.ready.notify_all();
+    }
+
+    fn next(&self) -> Option<Task> {
+        let mut s = self.state.lock().expect("queue lock");
+        loop {
+            if let Some(t) = s.parse.pop_front().or_else(|| s.other.pop_front()) {
+                return Some(t);
+            }
+            if s.closed {
+                return None;
+            }
+            s = self.ready.wait(s).expect("queue lock");
+        }
+    }
+
+    fn work(&self, done: &Done) {
+        while let Some(task) = self.next() {
+            match task {
+                Task::Parse(i, path) => {
+                    // A parser crash must not leave the reader waiting for
+                    // this result: it becomes a module that could not be read.
+                    let r = std::panic::catch_unwind(|| read_one(&path)).unwrap_or_else(|_| {
+                        Err(Broken {
+                            display: String::new(),
+                            line: None,
+                            column: None,
+                            why: "could not be analysed (the parser failed)".into(),
+                            syntax: false,
+                        })
+                    });
+                    // The receiver only goes away when the reader panicked.
+                    let _ = done.send((i, r));
+                }
+                Task::Analyse(m, Pass::Scope) => {
+                    crate::python::scope::module_bindings(&m);
+                }
+                Task::Analyse(m, Pass::Names) => crate::python::names::warm(&m),
+                Task::Analyse(m, Pass::Literals) => {
+                    crate::python::literals::literals(&m);
+                }
+                Task::Libraries => {
+                    crate::python::libnames::table();
+                }
+            }
+        }
+    }
+}
+
+/// Reads and parses one module, with the facts that name its imports.
 fn read_one(path: &Path) -> Result<Module, Broken> {
     let broken = |line, column, why: String, syntax| Broken {
         display: String::new(),
@@ -62,8 +227,5 @@ fn read_one(path: &Path) -> Result<Module, Broken> {
     let module =
         Module::parse(&text).map_err(|e| broken(Some(e.line), Some(e.column), e.message, true))?;
     module.calls();
-    crate::python::scope::module_bindings(&module);
-    crate::python::names::warm(&module);
-    crate::python::literals::literals(&module);
     Ok(module)
 }
