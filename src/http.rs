@@ -32,10 +32,6 @@ pub struct Response {
 }
 
 impl Response {
-    pub fn text(&self) -> String {
-        String::from_utf8_lossy(&self.body).into_owned()
-    }
-
     /// What a report should mention about how this answer was obtained.
     pub fn notes(&self) -> Vec<String> {
         let mut out: Vec<String> = self

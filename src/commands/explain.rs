@@ -82,11 +82,45 @@ pub fn closest(id: &str) -> Vec<&'static str> {
 }
 
 pub fn completions(args: CompletionsArgs) -> Result<u8> {
-    let mut cmd = Cli::command();
     let mut out = std::io::stdout().lock();
-    clap_complete::generate(args.shell, &mut cmd, "cruddur-obs", &mut out);
+    out.write_all(&completion_script(args.shell))?;
     out.flush()?;
     Ok(0)
+}
+
+fn completion_script(shell: clap_complete::Shell) -> Vec<u8> {
+    let mut root = Cli::command();
+    root.build();
+    let mut cmd = without_hidden(&root);
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut cmd, "cruddur-obs", &mut out);
+    out
+}
+
+/// The command tree without hidden arguments (the test hooks): clap's
+/// generators list every argument, hidden or not.
+fn without_hidden(cmd: &clap::Command) -> clap::Command {
+    // clap takes `&'static str` names (without its "string" feature); the
+    // process prints the script and exits, so the few names leaked are moot.
+    let name: &'static str = Box::leak(cmd.get_name().to_string().into_boxed_str());
+    let mut out = clap::Command::new(name)
+        .disable_help_flag(true)
+        .disable_version_flag(true)
+        .disable_help_subcommand(true);
+    if let Some(about) = cmd.get_about() {
+        out = out.about(about.clone());
+    }
+    if let Some(version) = cmd.get_version() {
+        let version: &'static str = Box::leak(version.to_string().into_boxed_str());
+        out = out.version(version);
+    }
+    for arg in cmd.get_arguments().filter(|a| !a.is_hide_set()) {
+        out = out.arg(arg.clone());
+    }
+    for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+        out = out.subcommand(without_hidden(sub));
+    }
+    out
 }
 
 pub fn man(args: ManArgs) -> Result<u8> {
@@ -186,5 +220,27 @@ mod tests {
     fn nonsense_suggests_nothing() {
         assert!(closest("zzzzzzzzzzzz").is_empty());
         assert!(!unknown("zzzzzzzzzzzz").contains("did you mean"));
+    }
+
+    #[test]
+    fn completions_offer_the_users_flags_but_not_the_test_hooks() {
+        use clap_complete::Shell;
+        for shell in [Shell::Bash, Shell::Zsh, Shell::Fish] {
+            let script = String::from_utf8(completion_script(shell)).unwrap();
+            for hook in [
+                "honeycomb-api-url",
+                "honeycomb-other-region-url",
+                "rollbar-api-url",
+                "host-map",
+            ] {
+                assert!(!script.contains(hook), "{shell:?} completes --{hook}");
+            }
+            for flag in ["offline", "key-stdin", "endpoint", "strict", "help"] {
+                assert!(script.contains(flag), "{shell:?} lacks --{flag}");
+            }
+            for sub in ["init", "send-test-span", "doctor", "explain"] {
+                assert!(script.contains(sub), "{shell:?} lacks {sub}");
+            }
+        }
     }
 }
