@@ -161,11 +161,7 @@ impl Http {
         loop {
             let mut answer = self.send_once(req, url).await?;
             if RETRYABLE.contains(&answer.status) && attempt < MAX_ATTEMPTS {
-                let wait = answer
-                    .retry_after
-                    .filter(|s| s.is_finite() && *s >= 0.0 && *s < 3600.0)
-                    .map(Duration::from_secs_f64)
-                    .unwrap_or(Duration::from_millis(250 << attempt));
+                let wait = retry_wait(answer.retry_after, attempt);
                 if wait < self.remaining() {
                     tokio::time::sleep(wait).await;
                     attempt += 1;
@@ -284,4 +280,47 @@ pub fn runtime() -> tokio::runtime::Runtime {
         .enable_all()
         .build()
         .expect("tokio runtime")
+}
+
+/// How long to wait before attempt `attempt + 1`: the server's Retry-After
+/// when it is a sane number of seconds (an hour or more, negative or not a
+/// number is a broken header, not advice), else backing off from 500 ms.
+fn retry_wait(retry_after: Option<f64>, attempt: u32) -> Duration {
+    retry_after
+        .filter(|s| (0.0..3600.0).contains(s))
+        .map(Duration::from_secs_f64)
+        .unwrap_or(Duration::from_millis(250 << attempt))
+}
+
+#[cfg(test)]
+mod retry_tests {
+    use super::retry_wait;
+    use std::time::Duration;
+
+    #[test]
+    fn retry_after_is_honoured_when_sane() {
+        assert_eq!(retry_wait(Some(2.0), 1), Duration::from_secs(2));
+        assert_eq!(retry_wait(Some(0.0), 1), Duration::ZERO);
+        assert_eq!(retry_wait(Some(3599.5), 1), Duration::from_secs_f64(3599.5));
+    }
+
+    #[test]
+    fn broken_retry_after_falls_back_to_backing_off() {
+        for bad in [
+            -1.0,
+            3600.0,
+            1e300,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+        ] {
+            assert_eq!(
+                retry_wait(Some(bad), 1),
+                Duration::from_millis(500),
+                "{bad}"
+            );
+        }
+        assert_eq!(retry_wait(None, 1), Duration::from_millis(500));
+        assert_eq!(retry_wait(None, 2), Duration::from_millis(1000));
+    }
 }
