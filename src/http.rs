@@ -214,14 +214,11 @@ impl Http {
                 .await
                 .map_err(|e| failure::classify(&e, &host))?
             {
-                let room = MAX_BODY_BYTES - body.len();
-                if chunk.len() > room {
-                    body.extend_from_slice(&chunk[..room]);
+                if !keep(&mut body, &chunk, MAX_BODY_BYTES) {
                     truncated = true;
                     // Dropping the response closes the connection: the rest is never read.
                     break;
                 }
-                body.extend_from_slice(&chunk);
             }
             Ok::<(), NetError>(())
         };
@@ -282,6 +279,17 @@ pub fn runtime() -> tokio::runtime::Runtime {
         .expect("tokio runtime")
 }
 
+/// Appends `chunk` to `body` up to `cap` bytes; false when it did not fit.
+fn keep(body: &mut Vec<u8>, chunk: &[u8], cap: usize) -> bool {
+    let room = cap.saturating_sub(body.len());
+    if chunk.len() > room {
+        body.extend_from_slice(&chunk[..room]);
+        return false;
+    }
+    body.extend_from_slice(chunk);
+    true
+}
+
 /// How long to wait before attempt `attempt + 1`: the server's Retry-After
 /// when it is a sane number of seconds (an hour or more, negative or not a
 /// number is a broken header, not advice), else backing off from 500 ms.
@@ -293,8 +301,25 @@ fn retry_wait(retry_after: Option<f64>, attempt: u32) -> Duration {
 }
 
 #[cfg(test)]
-mod retry_tests {
-    use super::retry_wait;
+mod tests {
+    use super::{keep, retry_wait};
+
+    #[test]
+    fn bodies_are_kept_up_to_the_cap_exactly() {
+        let mut body = Vec::new();
+        assert!(keep(&mut body, b"abc", 5));
+        assert!(
+            keep(&mut body, b"de", 5),
+            "filling the cap exactly is not a cut"
+        );
+        assert_eq!(body, b"abcde");
+        assert!(!keep(&mut body, b"f", 5));
+        assert_eq!(body, b"abcde");
+        let mut body = b"ab".to_vec();
+        assert!(!keep(&mut body, b"cdefg", 5));
+        assert_eq!(body, b"abcde");
+    }
+
     use std::time::Duration;
 
     #[test]
