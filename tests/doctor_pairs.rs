@@ -89,8 +89,8 @@ fn pairs() -> Vec<Pair<'static>> {
                 "      HONEYCOMB_API_KEY: \"${HONEYCOMB_API_KEY}\"\n      OTEL_EXPORTER_OTLP_HEADERS: \"x-honeycomb-team=${HONEYCOMB_API_KEY}\"\n",
             )],
         },
-        // A pipeline that names an exporter nobody defined; the trap names
-        // a connector-free pipeline with every component defined.
+        // A pipeline that names an exporter nobody defined; the trap is the
+        // same pipeline with that exporter defined.
         Pair {
             id: "collector-config-invalid",
             fixture: "variants/collector-clean",
@@ -100,11 +100,18 @@ fn pairs() -> Vec<Pair<'static>> {
                 "exporters: [otlp/honeycomb, debug]",
                 "exporters: [otlp/honeycomb, debug, otlp/jaeger]",
             )],
-            trap: &[(
-                "otel-collector-config.yaml",
-                "exporters: [otlp/honeycomb, debug]",
-                "exporters: [debug, otlp/honeycomb]",
-            )],
+            trap: &[
+                (
+                    "otel-collector-config.yaml",
+                    "exporters: [otlp/honeycomb, debug]",
+                    "exporters: [otlp/honeycomb, debug, otlp/jaeger]",
+                ),
+                (
+                    "otel-collector-config.yaml",
+                    "  debug:\n",
+                    "  otlp/jaeger:\n    endpoint: \"jaeger:4317\"\n  debug:\n",
+                ),
+            ],
         },
         // `logging` is gone from 0.111.0 on; pinned before it, it still works.
         Pair {
