@@ -16,10 +16,9 @@ pub fn mask(secret: &str) -> String {
 /// Masks the given secrets and any key-shaped token in `text`.
 pub fn mask_text(text: &str, secrets: &[&str]) -> String {
     let mut out = text.to_string();
+    // Shorter values are too likely to be ordinary words of the output.
     for s in secrets.iter().filter(|s| s.len() >= 8) {
-        if out.contains(*s) {
-            out = out.replace(*s, &mask(s));
-        }
+        out = out.replace(*s, &mask(s));
     }
     mask_shapes(&out)
 }
@@ -184,6 +183,28 @@ mod tests {
         // An @ after the path is not a credential.
         let plain = "see https://example.com/a@b and mailto:x@y";
         assert_eq!(mask_shapes(plain), plain);
+    }
+
+    #[test]
+    fn boundaries_of_the_prefix_and_of_what_counts() {
+        assert_eq!(mask("0123456789abcdef"), "012345…");
+        assert_eq!(mask("0123456789abcde"), "01…");
+        assert_eq!(mask_text("pw abcdefgh.", &["abcdefgh"]), "pw ab….");
+        assert_eq!(mask_text("pw abcdefg.", &["abcdefg"]), "pw abcdefg.");
+        let out = mask_shapes("x-honeycomb-team=Ab3dEf7h end");
+        assert_eq!(out, "x-honeycomb-team=Ab… end");
+        assert_eq!(
+            mask_shapes("x-honeycomb-team=Ab3dEf7 end"),
+            "x-honeycomb-team=Ab3dEf7 end"
+        );
+        // A 64-character key of the right prefix but with upper case is not
+        // an ingest key; a 39-character AWS value is not a secret key.
+        let upper = format!("hcaik_{}", "A".repeat(58));
+        assert_eq!(mask_shapes(&upper), upper);
+        let aws39 = "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKE";
+        assert_eq!(mask_shapes(aws39), aws39);
+        // An empty user part is no credential.
+        assert_eq!(mask_shapes("http://@host/x"), "http://@host/x");
     }
 
     #[test]
