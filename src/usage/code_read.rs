@@ -34,6 +34,9 @@ pub(super) fn read_tree(
             s.spawn(move || queue.work(&done));
         }
         drop(done_tx);
+        // Closed however this closure ends, so a panic here cannot leave the
+        // workers waiting (the scope joins them before it unwinds).
+        let _close = CloseOnDrop(&queue);
         queue.push(Task::Libraries);
         let read = breadth_first(app, &imports, |level| {
             for (i, p) in level.iter().enumerate() {
@@ -53,9 +56,8 @@ pub(super) fn read_tree(
             }
             out
         });
-        queue.close();
-        // Leaving the scope joins the workers: every task is done and every
-        // clone of a module dropped.
+        // Leaving the scope closes the queue and joins the workers: every
+        // task is done and every clone of a module dropped.
         read
     })
     .into_iter()
@@ -123,6 +125,14 @@ enum Task {
     Analyse(Arc<Module>, Pass),
     /// The library-name table, which the name checks read later.
     Libraries,
+}
+
+struct CloseOnDrop<'q>(&'q Queue);
+
+impl Drop for CloseOnDrop<'_> {
+    fn drop(&mut self) {
+        self.0.close();
+    }
 }
 
 #[derive(Default)]
