@@ -203,6 +203,18 @@ mod tests {
         assert_eq!(mask_shapes(&upper), upper);
         let aws39 = "AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKE";
         assert_eq!(mask_shapes(aws39), aws39);
+        // Ingest and configuration keys of the 2024 shape are masked on their
+        // own; the same length with another prefix is not a key.
+        for kind in ["ik", "ic"] {
+            let key = format!("hc{}{kind}_{}", "a", "0".repeat(58));
+            assert_eq!(key.len(), 64);
+            assert_eq!(
+                mask_shapes(&format!("key {key} rejected")),
+                format!("key hca{kind}_… rejected")
+            );
+        }
+        let other = format!("hcaxx_{}", "0".repeat(58));
+        assert_eq!(mask_shapes(&other), other);
         // An empty user part is no credential.
         assert_eq!(mask_shapes("http://@host/x"), "http://@host/x");
     }

@@ -117,7 +117,14 @@ fn a_secret_without_a_known_shape_never_appears() {
             &format!(r#"{{"code":16,"message":"unknown API key {key}"}}"#),
         )
     });
+    // A log line that quotes the key where no shape or position rule
+    // reaches it: only the values read from .env mask it.
+    let log = tmp.path().join("backend.log");
+    std::fs::write(&log, format!("backend-flask-1  | ERROR:opentelemetry.exporter.otlp.proto.http.trace_exporter:Failed to export batch code: 401, reason: unknown API key {ODD_KEY}\n")).unwrap();
+    let log = log.to_str().unwrap();
     let runs = [
+        cruddur(&["doctor", "--offline", "--logs", log]),
+        cruddur(&["doctor", "--offline", "--json", "--logs", log]),
         cruddur(&["doctor", "--offline", "-v"]),
         cruddur(&["doctor", "--offline", "--json", "-v"]),
         cruddur(&[
@@ -165,6 +172,23 @@ fn a_secret_without_a_known_shape_never_appears() {
             .any(|s| s.header("x-honeycomb-team") == Some(ODD_KEY)),
         "the key was used"
     );
+    // The same key exported in the shell instead of written in .env.
+    let text = std::fs::read_to_string(&env).unwrap();
+    std::fs::write(
+        &env,
+        text.replace(&format!("HONEYCOMB_API_KEY={ODD_KEY}\n"), ""),
+    )
+    .unwrap();
+    let out = cruddur(&["doctor", "--offline", "--logs", log])
+        .dir(tmp.path())
+        .env("HONEYCOMB_API_KEY", ODD_KEY)
+        .run();
+    assert!(
+        out.all().contains("honeycomb-key-rejected"),
+        "{}",
+        out.all()
+    );
+    assert!(!out.all().contains(ODD_KEY), "leaked:\n{}", out.all());
 }
 
 #[test]
