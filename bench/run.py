@@ -17,7 +17,8 @@ that sends one span with opentelemetry-sdk and the OTLP/HTTP exporter, and
 import http.server, json, os, shutil, socket, statistics, subprocess, sys, tempfile, threading, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-BIN = os.path.join(ROOT, "target", "release", "cruddur-obs")
+# CRUDDUR_BIN compares another build (e.g. an older commit's) on the same machine.
+BIN = os.environ.get("CRUDDUR_BIN") or os.path.join(ROOT, "target", "release", "cruddur-obs")
 VENV_PY = os.path.join(ROOT, "target", "py-venv", "bin", "python")
 KEY = "hcaik_01hq2rs3t4u5v6w7x8y9z0a1b2c3d4e5f6g7h8j9k0m1n2p3q4r5s6t7v8"
 RUNS = int(os.environ.get("RUNS", "21"))
