@@ -61,6 +61,16 @@ fn start_backend(dir: &Path, receiver: &str, port: u16) -> Child {
     cmd.env("OTEL_EXPORTER_OTLP_ENDPOINT", receiver);
     // The batch processor would wait 5 s; a short delay keeps the test quick.
     cmd.env("OTEL_BSP_SCHEDULE_DELAY", "200");
+    // The test stops the backend with SIGINT (Flask's Ctrl-C, which flushes
+    // the spans). A runner started in the background may hand its children
+    // SIGINT ignored, and Python keeps an ignored SIGINT ignored: restore the
+    // default so the interrupt arrives.
+    unsafe {
+        std::os::unix::process::CommandExt::pre_exec(&mut cmd, || {
+            libc::signal(libc::SIGINT, libc::SIG_DFL);
+            Ok(())
+        });
+    }
     cmd.spawn().unwrap()
 }
 
