@@ -63,6 +63,27 @@ fn ids_after(fixture: &str, shell_key: bool, edits: &[Edit]) -> (Vec<String>, St
     (ids, out.stdout())
 }
 
+/// The collector's `debug` exporter swapped for the `logging` one.
+const TO_LOGGING: [Edit<'static>; 2] = [
+    (
+        "otel-collector-config.yaml",
+        "exporters: [otlp/honeycomb, debug]",
+        "exporters: [otlp/honeycomb, logging]",
+    ),
+    ("otel-collector-config.yaml", "  debug:\n", "  logging:\n"),
+];
+
+/// The same on an image pinned before `logging` was removed.
+const PINNED_LOGGING: [Edit<'static>; 3] = [
+    TO_LOGGING[0],
+    TO_LOGGING[1],
+    (
+        "docker-compose.yml",
+        "opentelemetry-collector-contrib:0.111.0",
+        "opentelemetry-collector-contrib:0.110.0",
+    ),
+];
+
 const HEADERS: &str =
     "      OTEL_EXPORTER_OTLP_HEADERS: \"x-honeycomb-team=${HONEYCOMB_API_KEY}\"\n";
 
@@ -118,28 +139,8 @@ fn pairs() -> Vec<Pair<'static>> {
             id: "collector-component-removed",
             fixture: "variants/collector-clean",
             shell_key: true,
-            defect: &[(
-                "otel-collector-config.yaml",
-                "exporters: [otlp/honeycomb, debug]",
-                "exporters: [otlp/honeycomb, logging]",
-            ), (
-                "otel-collector-config.yaml",
-                "  debug:\n",
-                "  logging:\n",
-            )],
-            trap: &[(
-                "otel-collector-config.yaml",
-                "exporters: [otlp/honeycomb, debug]",
-                "exporters: [otlp/honeycomb, logging]",
-            ), (
-                "otel-collector-config.yaml",
-                "  debug:\n",
-                "  logging:\n",
-            ), (
-                "docker-compose.yml",
-                "opentelemetry-collector-contrib:0.111.0",
-                "opentelemetry-collector-contrib:0.110.0",
-            )],
+            defect: &TO_LOGGING,
+            trap: &PINNED_LOGGING,
         },
         // Nothing sends to the collector once the backend exports straight
         // to Honeycomb and the browser code no longer targets it; the trap

@@ -8,20 +8,6 @@ use crate::doctor::{Ctx, Finding};
 use crate::usage::launch::env_value;
 use yaml_serde::Value;
 
-/// Services that run the X-Ray daemon.
-fn daemons<'a>(ctx: &'a Ctx) -> Vec<Service<'a>> {
-    ctx.project
-        .compose
-        .all_services()
-        .into_iter()
-        .filter(|s| s.name() != ctx.project.backend.service)
-        .filter(|s| {
-            s.image().is_some_and(|i| i.contains("aws-xray-daemon"))
-                || s.name().to_ascii_lowercase().contains("xray")
-        })
-        .collect()
-}
-
 pub fn xray(ctx: &Ctx) -> Vec<Finding> {
     let code = ctx.code();
     let mut out = Vec::new();
@@ -41,7 +27,7 @@ pub fn xray(ctx: &Ctx) -> Vec<Finding> {
             }
         }
     }
-    let daemons = daemons(ctx);
+    let daemons = crate::doctor::checks::compose_env::xray_daemon_services(ctx);
     let Some(active) = &ctx.usage().xray else {
         // Nothing running sends segments: a daemon service is left over.
         if let Some(d) = daemons.first() {

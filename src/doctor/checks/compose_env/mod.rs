@@ -13,8 +13,8 @@ mod variables;
 pub use endpoint::{endpoint, headers, service_name};
 pub use exporter::{disabled, protocol};
 pub use spelling::{list_quotes, names};
-pub(crate) use variables::xray_daemons;
 pub use variables::{env_files, interpolation, wrong_service};
+pub(crate) use variables::{xray_daemon_services, xray_daemons};
 
 pub(super) use endpoint::headers_setting;
 pub(super) use shared::{backend, clean, clean_raw, place, secret_name, set, shown, unset_var};

@@ -54,7 +54,7 @@ pub fn interpolation(ctx: &Ctx) -> Vec<Finding> {
 }
 
 /// Services that run the X-Ray daemon.
-pub(crate) fn xray_daemons(ctx: &Ctx) -> Vec<String> {
+pub(crate) fn xray_daemon_services<'a>(ctx: &'a Ctx) -> Vec<crate::compose::Service<'a>> {
     ctx.project
         .compose
         .all_services()
@@ -64,6 +64,13 @@ pub(crate) fn xray_daemons(ctx: &Ctx) -> Vec<String> {
             s.image().is_some_and(|i| i.contains("aws-xray-daemon"))
                 || s.name().to_ascii_lowercase().contains("xray")
         })
+        .collect()
+}
+
+/// The names of [`xray_daemon_services`].
+pub(crate) fn xray_daemons(ctx: &Ctx) -> Vec<String> {
+    xray_daemon_services(ctx)
+        .iter()
         .map(|s| s.name().to_string())
         .collect()
 }
