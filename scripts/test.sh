@@ -14,6 +14,7 @@ packages=(
   "tmux|a real terminal for the interactive prompts"
   "docker.io|the Docker engine (dockerd) and CLI that doctor's running-stack tests drive"
   "debootstrap|builds the local stand-in for the python:3.10-slim-buster base image (no image registry is reachable)"
+  "strace|traces which files a doctor run opens (each project file is read once per run)"
 )
 missing=()
 for entry in "${packages[@]}"; do

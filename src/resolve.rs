@@ -145,7 +145,7 @@ pub fn service_env(
 
     for file in service.env_files() {
         let path = project.compose.dir().join(&file);
-        let Ok(text) = std::fs::read_to_string(&path) else {
+        let Ok(text) = project.read(&path) else {
             continue;
         };
         let Ok(entries) = dotenv::parse(&text) else {

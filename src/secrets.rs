@@ -200,22 +200,21 @@ pub fn is_tracked(project: &Project) -> bool {
 /// else reads `.gitignore` for the usual patterns.
 pub fn is_ignored(project: &Project) -> bool {
     if let Some(git) = crate::project::which("git") {
-        let inside = Command::new(&git)
-            .args(["rev-parse", "--is-inside-work-tree"])
+        // --no-index: a tracked .env that a rule covers counts as ignored
+        // here (it is `dotenv-tracked`, which a rule cannot fix). One git
+        // run: 0 ignored, 1 not, 128 not inside a work tree (or git refuses
+        // the repository), where .gitignore is read instead.
+        let status = Command::new(&git)
+            .args(["check-ignore", "-q", "--no-index", ".env"])
             .current_dir(&project.root)
+            .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success());
-        if inside {
-            // --no-index: a tracked .env that a rule covers counts as
-            // ignored here (it is `dotenv-tracked`, which a rule cannot fix).
-            return Command::new(&git)
-                .args(["check-ignore", "-q", "--no-index", ".env"])
-                .current_dir(&project.root)
-                .stderr(Stdio::null())
-                .status()
-                .is_ok_and(|s| s.success());
+            .status();
+        match status.ok().and_then(|s| s.code()) {
+            Some(0) => return true,
+            Some(1) => return false,
+            _ => {}
         }
     }
     gitignore_covers_env(project.gitignore.text.as_deref().unwrap_or(""))

@@ -35,6 +35,11 @@ pub struct Ctx<'a> {
     pub facts: Facts,
     /// What the backend's requirements declare.
     pub declared: Vec<crate::steps::Declared>,
+    /// The collector services, found (and their Dockerfiles read) once for
+    /// the several collector checks.
+    pub(crate) collectors: std::sync::OnceLock<Vec<checks::collector::Collector<'a>>>,
+    /// Other services' environments (X-Ray daemons), resolved once each.
+    service_envs: std::sync::Mutex<Vec<(String, std::sync::Arc<ContainerEnv>)>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -54,7 +59,20 @@ impl<'a> Ctx<'a> {
             process,
             gp_env,
             facts,
+            collectors: std::sync::OnceLock::new(),
+            service_envs: std::sync::Mutex::default(),
         }
+    }
+
+    /// A service's environment as compose gives it (env files read once).
+    pub fn service_env(&self, name: &str) -> std::sync::Arc<ContainerEnv> {
+        let mut known = self.service_envs.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, env)) = known.iter().find(|(n, _)| n == name) {
+            return std::sync::Arc::clone(env);
+        }
+        let env = std::sync::Arc::new(resolve::service_env(self.project, name, self.process));
+        known.push((name.to_string(), std::sync::Arc::clone(&env)));
+        env
     }
 
     pub fn compose_display(&self) -> String {

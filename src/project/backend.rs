@@ -2,6 +2,7 @@
 //! builds (or bind-mounts) a Flask app, its code directory, Dockerfile,
 //! requirements, app module and Python files.
 
+use super::shared::Shared;
 use super::{derr, Backend, DiscoverError, Requirements, RequirementsKind, TextFile};
 use crate::compose::{self, ComposeProject};
 use anyhow::{bail, Result};
@@ -9,7 +10,11 @@ use std::path::{Path, PathBuf};
 
 /// `--service`, else the one service whose build context holds a Flask app,
 /// else `backend-flask`.
-pub(super) fn choose_backend(compose: &ComposeProject, wanted: Option<&str>) -> Result<String> {
+pub(super) fn choose_backend(
+    compose: &ComposeProject,
+    wanted: Option<&str>,
+    shared: &Shared,
+) -> Result<String> {
     let names = compose.service_names();
     let listed = || {
         if names.is_empty() {
@@ -35,7 +40,7 @@ pub(super) fn choose_backend(compose: &ComposeProject, wanted: Option<&str>) -> 
     let services: Vec<_> = compose
         .all_services()
         .into_iter()
-        .filter(|s| code_dir(s).is_some_and(|c| find_app_module(&c).is_some()))
+        .filter(|s| code_dir(s, shared).is_some_and(|c| shared.app_module(&c).is_some()))
         .collect();
     let flask: Vec<String> = services.iter().map(|s| s.name().to_string()).collect();
     // Several services often build the same context (a worker beside the web
@@ -85,7 +90,7 @@ pub(super) fn choose_backend(compose: &ComposeProject, wanted: Option<&str>) -> 
 /// Where a service's Python code is: its build context, or for a stock
 /// image (`image: python:3.10` running `flask run`) the bind-mounted
 /// directory that holds the app.
-fn code_dir(svc: &compose::Service) -> Option<PathBuf> {
+fn code_dir(svc: &compose::Service, shared: &Shared) -> Option<PathBuf> {
     if let Some(ctx) = svc.build_context() {
         return Some(ctx);
     }
@@ -98,7 +103,7 @@ fn code_dir(svc: &compose::Service) -> Option<PathBuf> {
         })
         .filter(|src| src.starts_with('.') || src.starts_with('/'))
         .map(|src| svc.project.dir().join(src))
-        .find(|dir| dir.is_dir() && find_app_module(dir).is_some())
+        .find(|dir| dir.is_dir() && shared.app_module(dir).is_some())
 }
 
 const APP_NAMES: [&str; 5] = [
@@ -112,13 +117,26 @@ const APP_NAMES: [&str; 5] = [
 /// The module that creates the Flask app: a conventional name first, then any
 /// top-level module that calls `Flask(`.
 pub fn find_app_module(context: &Path) -> Option<PathBuf> {
+    app_module(context).map(|(path, _)| path)
+}
+
+/// [`find_app_module`] with the text it read. Under the read-only commands
+/// the file is read as discovery reads project files (so a FIFO named
+/// app.py cannot hang it) and that text is the one every check judges.
+pub(super) fn app_module(context: &Path) -> Option<(PathBuf, Option<String>)> {
     let creates_app = |p: &Path| {
-        std::fs::read_to_string(p).is_ok_and(|t| t.contains("Flask(") && t.contains("flask"))
+        let text = if crate::fsutil_read::following_links() {
+            crate::fsutil_read::read_text_following(p).ok()?
+        } else {
+            std::fs::read_to_string(p).ok()?
+        };
+        (text.contains("Flask(") && text.contains("flask")).then_some(text)
     };
-    APP_NAMES
+    let found = APP_NAMES
         .iter()
         .map(|n| context.join(n))
-        .find(|p| p.is_file() && creates_app(p))
+        .filter(|p| p.is_file())
+        .find_map(|p| creates_app(&p).map(|t| (p, t)))
         .or_else(|| {
             let mut files: Vec<PathBuf> = std::fs::read_dir(context)
                 .ok()?
@@ -126,13 +144,23 @@ pub fn find_app_module(context: &Path) -> Option<PathBuf> {
                 .filter(|p| p.extension().is_some_and(|e| e == "py"))
                 .collect();
             files.sort();
-            files.into_iter().find(|p| creates_app(p))
-        })
+            files
+                .into_iter()
+                .find_map(|p| creates_app(&p).map(|t| (p, t)))
+        })?;
+    // Init refuses what it could not rewrite: read_backend reads the file
+    // again through the writer's rules, which say why.
+    let (path, text) = found;
+    Some((path, crate::fsutil_read::following_links().then_some(text)))
 }
 
-pub(super) fn read_backend(compose: &ComposeProject, name: &str) -> Result<Backend> {
+pub(super) fn read_backend(
+    compose: &ComposeProject,
+    name: &str,
+    shared: &Shared,
+) -> Result<Backend> {
     let svc = compose.service(name).expect("chosen from the file");
-    let context = code_dir(&svc);
+    let context = code_dir(&svc, shared);
     let Some(ctx) = context.clone().filter(|c| c.is_dir()) else {
         if let Some(c) = &context {
             bail!(
@@ -150,12 +178,12 @@ pub(super) fn read_backend(compose: &ComposeProject, name: &str) -> Result<Backe
         });
     };
     let requirements = if ctx.join("requirements.txt").symlink_metadata().is_ok() {
-        let file = TextFile::read(ctx.join("requirements.txt"))?;
+        let file = shared.text_file(ctx.join("requirements.txt"))?;
         let includes =
             crate::python::requirements::parse_requirements_txt(file.text.as_deref().unwrap_or(""))
                 .includes
                 .iter()
-                .map(|inc| TextFile::read(ctx.join(inc)))
+                .map(|inc| shared.text_file(ctx.join(inc)))
                 .collect::<Result<Vec<_>>>()?;
         Some(Requirements {
             kind: RequirementsKind::Txt,
@@ -165,17 +193,24 @@ pub(super) fn read_backend(compose: &ComposeProject, name: &str) -> Result<Backe
     } else if ctx.join("pyproject.toml").symlink_metadata().is_ok() {
         Some(Requirements {
             kind: RequirementsKind::Pyproject,
-            file: TextFile::read(ctx.join("pyproject.toml"))?,
+            file: shared.text_file(ctx.join("pyproject.toml"))?,
             includes: vec![],
         })
     } else {
         None
     };
     let dockerfile = match svc.dockerfile() {
-        Some(p) if p.is_file() => Some(TextFile::read(p)?),
+        Some(p) if p.is_file() => Some(shared.text_file(p)?),
         _ => None,
     };
-    let app = find_app_module(&ctx).map(TextFile::read).transpose()?;
+    let app = match shared.app_module(&ctx) {
+        Some((path, Some(text))) => Some(TextFile {
+            path,
+            text: Some(text),
+        }),
+        Some((path, None)) => Some(shared.text_file(path)?),
+        None => None,
+    };
     Ok(Backend {
         service: name.into(),
         modules: python_modules(&ctx),

@@ -5,11 +5,13 @@ use crate::compose::dotenv::DotenvEntry;
 use crate::compose::{self, ComposeError, ComposeProject, Selection};
 use anyhow::{bail, Result};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 mod backend;
 
 pub use backend::find_app_module;
 use backend::{choose_backend, read_backend};
+mod shared;
 
 #[derive(Debug, Default, Clone)]
 pub struct DiscoverOptions {
@@ -34,6 +36,21 @@ pub struct Project {
     pub dotenv_entries: Result<Vec<DotenvEntry>, String>,
     pub gitignore: TextFile,
     pub gitpod: Gitpod,
+    /// Files and code read once per run for every project of the run.
+    shared: Arc<shared::Shared>,
+}
+
+impl Project {
+    /// A file's text, read on first use in this run and shared after; the
+    /// error says why it could not be read.
+    pub fn read(&self, path: &Path) -> Result<Arc<str>, String> {
+        self.shared.read(path)
+    }
+
+    /// The backend's code, parsed once per run.
+    pub fn code(&self) -> Arc<crate::usage::code::Code> {
+        self.shared.code(self)
+    }
 }
 
 /// A file that may not exist yet.
@@ -161,6 +178,7 @@ struct Located {
     root: PathBuf,
     dotenv: TextFile,
     dotenv_entries: Result<Vec<DotenvEntry>, String>,
+    shared: Arc<shared::Shared>,
 }
 
 fn locate(opts: &DiscoverOptions) -> Result<Located> {
@@ -188,7 +206,8 @@ fn locate(opts: &DiscoverOptions) -> Result<Located> {
         None if opts.walk_up => find_root(start),
         None => start.clone(),
     };
-    let dotenv = TextFile::read(root.join(".env"))?;
+    let shared = Arc::new(shared::Shared::default());
+    let dotenv = shared.text_file(root.join(".env"))?;
     let dotenv_entries = match dotenv.text.as_deref().map(crate::compose::dotenv::parse) {
         None => Ok(Vec::new()),
         Some(Ok(entries)) => Ok(entries),
@@ -198,6 +217,7 @@ fn locate(opts: &DiscoverOptions) -> Result<Located> {
         root,
         dotenv,
         dotenv_entries,
+        shared,
     })
 }
 
@@ -279,12 +299,12 @@ impl Located {
     ) -> Result<Project> {
         let compose = ComposeProject::load(&self.root, files, selection)
             .map_err(|e| anyhow::Error::new(DiscoverError::from(e)))?;
-        let service = choose_backend(&compose, service)?;
-        let backend = read_backend(&compose, &service)?;
+        let service = choose_backend(&compose, service, &self.shared)?;
+        let backend = read_backend(&compose, &service, &self.shared)?;
         Ok(Project {
             dotenv: self.dotenv.clone(),
             dotenv_entries: self.dotenv_entries.clone(),
-            gitignore: TextFile::read(self.root.join(".gitignore"))?,
+            gitignore: self.shared.text_file(self.root.join(".gitignore"))?,
             gitpod: Gitpod {
                 yml: Some(self.root.join(".gitpod.yml")).filter(|p| p.is_file()),
                 workspace: std::env::var_os("GITPOD_WORKSPACE_ID").is_some_and(|v| !v.is_empty()),
@@ -293,6 +313,7 @@ impl Located {
             root: self.root.clone(),
             compose,
             backend,
+            shared: Arc::clone(&self.shared),
         })
     }
 }

@@ -109,7 +109,7 @@ fn parse(data: &'static str) -> Result<Table, String> {
     let mut packages: Vec<Package> = Vec::new();
     // (package, module name, header bits, body start) of the module being read.
     let mut open: Option<(usize, &'static str, Bits, usize)> = None;
-    let mut at = 0;
+    let mut at;
     let close = |packages: &mut Vec<Package>,
                  open: Option<(usize, &'static str, Bits, usize)>,
                  end: usize| {
@@ -126,12 +126,20 @@ fn parse(data: &'static str) -> Result<Table, String> {
             );
         }
     };
-    for (n, raw) in data.split_inclusive('\n').enumerate() {
-        let start = at;
-        at += raw.len();
-        let line = raw.trim_end_matches(['\n', '\r']);
-        let err = |m: &str| format!("line {}: {m}", n + 1);
-        if !line.starts_with('@') || line.starts_with("@dynamic") {
+    // Only directive lines matter here (module bodies are read when asked
+    // about), so the scan jumps from one `@` at a line start to the next.
+    let directives = data
+        .starts_with('@')
+        .then_some(0)
+        .into_iter()
+        .chain(memchr::memmem::find_iter(data.as_bytes(), "\n@").map(|i| i + 1));
+    for start in directives {
+        let end =
+            memchr::memchr(b'\n', &data.as_bytes()[start..]).map_or(data.len(), |i| start + i + 1);
+        at = end;
+        let line = data[start..end].trim_end_matches(['\n', '\r']);
+        let err = |m: &str| format!("line {}: {m}", data[..start].matches('\n').count() + 1);
+        if line.starts_with("@dynamic") {
             continue;
         }
         close(&mut packages, open.take(), start);

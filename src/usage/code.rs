@@ -33,6 +33,27 @@ pub struct Code {
     app: Option<usize>,
     /// Where absolute imports of the project's own modules resolve.
     roots: Vec<PathBuf>,
+    /// Whether each probed path is a file: every module's imports probe the
+    /// same few names (`datetime`, `flask`, …), asked of the disk once.
+    probed: Probed,
+}
+
+#[derive(Default)]
+struct Probed(std::sync::Mutex<crate::fasthash::FxHashMap<PathBuf, bool>>);
+
+impl Probed {
+    fn is_file(&self, path: PathBuf) -> Option<PathBuf> {
+        let mut seen = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let known = match seen.get(&path) {
+            Some(&known) => known,
+            None => {
+                let known = path.is_file();
+                seen.insert(path.clone(), known);
+                known
+            }
+        };
+        known.then_some(path)
+    }
 }
 
 #[path = "code_read.rs"]
@@ -46,23 +67,29 @@ impl Code {
             broken: Vec::new(),
             app: None,
             roots: Vec::new(),
+            probed: Probed::default(),
         };
         let Some(app) = &project.backend.app else {
             return code;
         };
-        let roots: Vec<PathBuf> = [
+        let mut roots: Vec<PathBuf> = Vec::new();
+        for root in [
             project.backend.context.clone(),
             app.path.parent().map(Path::to_path_buf),
         ]
         .into_iter()
         .flatten()
-        .collect();
-        code.roots = roots.clone();
-        for (path, read) in read_tree(&app.path, |module, path| {
+        {
+            if !roots.contains(&root) {
+                roots.push(root);
+            }
+        }
+        let probed = Probed::default();
+        for (path, read) in read_tree(&app.path, app.text.as_deref(), |module, path| {
             module
                 .imports()
                 .iter()
-                .filter_map(|i| resolve(i, path, &roots))
+                .filter_map(|i| resolve(i, path, &roots, &probed))
                 .collect()
         }) {
             let display = project.display(&path);
@@ -85,6 +112,8 @@ impl Code {
                 is_app,
             });
         }
+        code.roots = roots;
+        code.probed = probed;
         code
     }
 
@@ -104,7 +133,7 @@ impl Code {
             line: 0,
             module_level: true,
         };
-        let path = resolve(&probe, from, &self.roots)?;
+        let path = resolve(&probe, from, &self.roots, &self.probed)?;
         self.mods.iter().find(|m| m.path == path)
     }
 
@@ -192,7 +221,7 @@ pub fn within(module: &str, root: &str) -> bool {
 /// The project file an import loads, if it is one of the project's own
 /// modules: `a.b` → `a/b.py` or `a/b/__init__.py` under a root, `from a
 /// import b` → also `a/b.py`, relative imports from the importing file.
-fn resolve(import: &Import, from: &Path, roots: &[PathBuf]) -> Option<PathBuf> {
+fn resolve(import: &Import, from: &Path, roots: &[PathBuf], probed: &Probed) -> Option<PathBuf> {
     let dots = import.module.chars().take_while(|&c| c == '.').count();
     let rest = &import.module[dots..];
     let bases: Vec<PathBuf> = if dots > 0 {
@@ -209,12 +238,12 @@ fn resolve(import: &Import, from: &Path, roots: &[PathBuf]) -> Option<PathBuf> {
         let dir = parts.iter().fold(base.clone(), |d, p| d.join(p));
         if let Some(name) = import.name.as_deref().filter(|n| *n != "*") {
             let sub = dir.join(name);
-            if let Some(found) = module_file(&sub) {
+            if let Some(found) = module_file(&sub, probed) {
                 return Some(found);
             }
         }
         if !parts.is_empty() {
-            if let Some(found) = module_file(&dir) {
+            if let Some(found) = module_file(&dir, probed) {
                 return Some(found);
             }
         }
@@ -222,13 +251,10 @@ fn resolve(import: &Import, from: &Path, roots: &[PathBuf]) -> Option<PathBuf> {
     None
 }
 
-fn module_file(stem: &Path) -> Option<PathBuf> {
-    let file = stem.with_extension("py");
-    if file.is_file() {
-        return Some(file);
-    }
-    let init = stem.join("__init__.py");
-    init.is_file().then_some(init)
+fn module_file(stem: &Path, probed: &Probed) -> Option<PathBuf> {
+    probed
+        .is_file(stem.with_extension("py"))
+        .or_else(|| probed.is_file(stem.join("__init__.py")))
 }
 
 impl PyModule {
@@ -341,7 +367,7 @@ mod tests {
         }
         let app = root.join("app.py");
         let roots = vec![root.clone()];
-        let r = |m, n| resolve(&import(m, n), &app, &roots);
+        let r = |m, n| resolve(&import(m, n), &app, &roots, &Probed::default());
         assert_eq!(
             r("services.home", Some("HomeActivities")),
             Some(root.join("services/home.py"))
@@ -358,14 +384,20 @@ mod tests {
         assert_eq!(r("opentelemetry.trace", None), None);
         let from = root.join("lib/tracing/__init__.py");
         assert_eq!(
-            resolve(&import("..util", Some("x")), &from, &roots),
+            resolve(
+                &import("..util", Some("x")),
+                &from,
+                &roots,
+                &Probed::default()
+            ),
             Some(root.join("lib/util.py"))
         );
         assert_eq!(
             resolve(
                 &import(".", Some("util")),
                 &root.join("lib/util.py"),
-                &roots
+                &roots,
+                &Probed::default()
             ),
             Some(root.join("lib/util.py"))
         );

@@ -11,11 +11,17 @@ use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Arc, Condvar, Mutex};
 
 /// Parsed modules (or why not) in breadth-first order from `app`;
-/// `imports` names the project modules a parsed module imports.
+/// `imports` names the project modules a parsed module imports. `app_text`
+/// is the app module as discovery read it, so it is not read twice.
 pub(super) fn read_tree(
     app: &Path,
+    app_text: Option<&str>,
     imports: impl Fn(&Module, &Path) -> Vec<PathBuf>,
 ) -> Vec<(PathBuf, Result<Module, Broken>)> {
+    let read_one = |path: &Path| match app_text.filter(|_| path == app) {
+        Some(text) => parse_one(text),
+        None => read_one(path),
+    };
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 4);
@@ -40,7 +46,8 @@ pub(super) fn read_tree(
         queue.push(Task::Libraries);
         let read = breadth_first(app, &imports, |level| {
             for (i, p) in level.iter().enumerate() {
-                queue.push(Task::Parse(i, p.clone()));
+                let text = app_text.filter(|_| p == app).map(str::to_owned);
+                queue.push(Task::Parse(i, p.clone(), text));
             }
             let mut out: Vec<Option<Result<Arc<Module>, Broken>>> =
                 (0..level.len()).map(|_| None).collect();
@@ -121,7 +128,8 @@ enum Pass {
 }
 
 enum Task {
-    Parse(usize, PathBuf),
+    /// A module to parse, with its text when it was already read.
+    Parse(usize, PathBuf, Option<String>),
     Analyse(Arc<Module>, Pass),
     /// The library-name table, which the name checks read later.
     Libraries,
@@ -183,10 +191,14 @@ impl Queue {
     fn work(&self, done: &Done) {
         while let Some(task) = self.next() {
             match task {
-                Task::Parse(i, path) => {
+                Task::Parse(i, path, text) => {
                     // A parser crash must not leave the reader waiting for
                     // this result: it becomes a module that could not be read.
-                    let r = std::panic::catch_unwind(|| read_one(&path)).unwrap_or_else(|_| {
+                    let r = std::panic::catch_unwind(|| match &text {
+                        Some(text) => parse_one(text),
+                        None => read_one(&path),
+                    })
+                    .unwrap_or_else(|_| {
                         Err(Broken {
                             display: String::new(),
                             line: None,
@@ -234,8 +246,18 @@ fn read_one(path: &Path) -> Result<Module, Broken> {
             true,
         )
     })?;
-    let module =
-        Module::parse(&text).map_err(|e| broken(Some(e.line), Some(e.column), e.message, true))?;
+    parse_one(&text)
+}
+
+/// Parses one module's text, with the facts that name its imports.
+fn parse_one(text: &str) -> Result<Module, Broken> {
+    let module = Module::parse(text).map_err(|e| Broken {
+        display: String::new(),
+        line: Some(e.line),
+        column: Some(e.column),
+        why: e.message,
+        syntax: true,
+    })?;
     module.calls();
     Ok(module)
 }

@@ -36,7 +36,8 @@ impl Site {
 
 /// The facts about the backend every check reads.
 pub struct Facts {
-    pub code: Code,
+    /// Shared with the run's other projects that run the same backend.
+    pub code: std::sync::Arc<Code>,
     pub image: Option<Image>,
     pub launch: Launch,
     pub usage: Usage,
@@ -44,7 +45,7 @@ pub struct Facts {
 
 impl Facts {
     pub fn build(project: &Project, env: &ContainerEnv) -> Facts {
-        let code = Code::load(project);
+        let code = project.code();
         let image = project
             .backend
             .dockerfile

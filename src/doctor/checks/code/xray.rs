@@ -210,7 +210,8 @@ fn has_env(ctx: &Ctx, svc: &Service, name: &str) -> bool {
         .any(|v| v.name == name && v.value.as_deref() != Some(""));
     listed
         || svc.env_files().iter().any(|f| {
-            std::fs::read_to_string(ctx.project.compose.dir().join(f))
+            ctx.project
+                .read(&ctx.project.compose.dir().join(f))
                 .ok()
                 .and_then(|t| dotenv::parse(&t).ok())
                 .is_some_and(|entries| entries.iter().any(|e| e.key == name && !e.value.is_empty()))

@@ -2,7 +2,7 @@
 //! collector's release has decides whether its config starts at all.
 
 use super::collectors;
-use super::config::{kind, load};
+use super::config::kind;
 use super::version::{Version, JAEGER_REMOVED, LOGGING_REMOVED};
 use crate::doctor::checks::compose_file::{listed, loc};
 use crate::doctor::{Ctx, Finding, Unsure};
@@ -39,7 +39,7 @@ pub fn image(ctx: &Ctx) -> Result<Vec<Finding>, Unsure> {
                 .evidence(format!("{}: {}", loc(&c.image_at), c.image)),
             );
         }
-        let Ok(config) = load(ctx, &c) else { continue };
+        let Ok(config) = c.config(ctx) else { continue };
         let mut gone: Vec<(String, String)> = Vec::new();
         for id in config.defined("exporters") {
             for (ty, removed, instead) in REMOVED {

@@ -129,7 +129,7 @@ fn given(ctx: &Ctx, lookup: &Lookup, c: &Collector, name: &str) -> Given {
         };
     }
     for file in c.svc.env_files() {
-        let Ok(text) = std::fs::read_to_string(ctx.project.compose.dir().join(&file)) else {
+        let Ok(text) = ctx.project.read(&ctx.project.compose.dir().join(&file)) else {
             continue;
         };
         if let Ok(Some(e)) = dotenv::get(&text, name) {

@@ -2,7 +2,7 @@
 //! exits at start when its config is absent, not YAML, or names a component
 //! a pipeline cannot find.
 
-use super::config::{load, Config, Problem};
+use super::config::{Config, Problem};
 use super::{collectors, Collector};
 use crate::doctor::checks::compose_file::{listed, loc};
 use crate::doctor::{Ctx, Finding, Unsure};
@@ -11,11 +11,11 @@ pub fn config(ctx: &Ctx) -> Result<Vec<Finding>, Unsure> {
     let mut out = Vec::new();
     let mut unread = Vec::new();
     for c in collectors(ctx) {
-        match load(ctx, &c) {
-            Ok(config) => out.extend(pipelines(&c, &config)),
+        match c.config(ctx) {
+            Ok(config) => out.extend(pipelines(c, config)),
             // The image's own config: nothing of the project's to judge.
             Err(Problem::Builtin(_)) => {}
-            Err(p) => match problem(&c, &p) {
+            Err(p) => match problem(c, p) {
                 Some(f) => out.push(f),
                 None => unread.push(format!("`{}`: {}", c.svc.name(), p.reason())),
             },

@@ -41,6 +41,14 @@ pub(crate) struct Collector<'a> {
     pub image_at: (String, Option<usize>),
     pub version: Version,
     pub source: Source,
+    /// Its config as read, on first use: several checks look at it.
+    loaded: std::sync::OnceLock<Result<config::Config, config::Problem>>,
+}
+
+impl Collector<'_> {
+    pub(crate) fn config(&self, ctx: &Ctx) -> &Result<config::Config, config::Problem> {
+        self.loaded.get_or_init(|| config::load(ctx, self))
+    }
 }
 
 /// Where a collector's config comes from.
@@ -88,8 +96,12 @@ fn collector_image(image: &str) -> bool {
     i.contains("opentelemetry-collector") || i.contains("otelcol")
 }
 
-/// Every collector service of the project.
-pub(crate) fn collectors<'a>(ctx: &Ctx<'a>) -> Vec<Collector<'a>> {
+/// Every collector service of the project, found once per run.
+pub(crate) fn collectors<'c, 'a>(ctx: &'c Ctx<'a>) -> &'c [Collector<'a>] {
+    ctx.collectors.get_or_init(|| find(ctx))
+}
+
+fn find<'a>(ctx: &Ctx<'a>) -> Vec<Collector<'a>> {
     let lookup = lookup(ctx);
     let mut out = Vec::new();
     for svc in ctx.project.compose.all_services() {
@@ -122,6 +134,7 @@ pub(crate) fn collectors<'a>(ctx: &Ctx<'a>) -> Vec<Collector<'a>> {
             image_at,
             version,
             source,
+            loaded: std::sync::OnceLock::new(),
         });
     }
     out
@@ -131,7 +144,11 @@ pub(crate) fn collectors<'a>(ctx: &Ctx<'a>) -> Vec<Collector<'a>> {
 fn built_from(ctx: &Ctx, svc: &Service) -> Option<(String, (String, Option<usize>))> {
     svc.get("build")?;
     let path = svc.dockerfile()?;
-    let text = std::fs::read_to_string(&path).ok()?;
+    // The backend's Dockerfile is in the project model already.
+    let text = match ctx.project.backend.dockerfile.as_ref() {
+        Some(d) if d.path == path => d.text.clone()?,
+        _ => ctx.project.read(&path).ok()?.to_string(),
+    };
     let shown = ctx.project.display(&path);
     let image = Image::parse(shown.clone(), &text);
     let line = image
@@ -278,9 +295,9 @@ fn compose_config(ctx: &Ctx, svc: &Service, container: &str) -> Option<ConfigPat
 /// to collector-config-missing.
 pub(crate) fn config_paths(ctx: &Ctx) -> Vec<PathBuf> {
     collectors(ctx)
-        .into_iter()
-        .flat_map(|c| match c.source {
-            Source::Files(f) => f.into_iter().map(|p| p.host).collect(),
+        .iter()
+        .flat_map(|c| match &c.source {
+            Source::Files(f) => f.iter().map(|p| p.host.clone()).collect(),
             _ => Vec::new(),
         })
         .collect()
@@ -297,8 +314,8 @@ fn over_configs(
     let mut out = Vec::new();
     let mut unread = Vec::new();
     for c in collectors(ctx) {
-        match config::load(ctx, &c) {
-            Ok(config) => out.extend(check(&c, &config)),
+        match c.config(ctx) {
+            Ok(config) => out.extend(check(c, config)),
             Err(config::Problem::Builtin(_)) => {}
             Err(p) => unread.push(format!("`{}`: {}", c.svc.name(), p.reason())),
         }

@@ -86,7 +86,7 @@ pub fn usage(ctx: &Ctx) -> Result<Vec<Finding>, Unsure> {
         return Ok(Vec::new());
     }
     let mut out = Vec::new();
-    for c in &collectors {
+    for c in collectors {
         let addr = Addresses::of(&c.svc);
         if used(ctx, c, &addr) {
             continue;
@@ -124,22 +124,25 @@ pub fn usage(ctx: &Ctx) -> Result<Vec<Finding>, Unsure> {
 
 fn used(ctx: &Ctx, c: &Collector, addr: &Addresses) -> bool {
     let lookup = lookup(ctx);
-    let by_env =
-        ctx.project
-            .compose
-            .all_services()
-            .iter()
-            .filter(|s| s.name() != c.svc.name() && s.name() != ctx.project.backend.service)
-            .any(|s| {
-                let values = s.env().iter().filter_map(|v| v.value.clone());
-                let files = s.env_files().into_iter().filter_map(|f| {
-                    std::fs::read_to_string(ctx.project.compose.dir().join(f)).ok()
-                });
-                values.chain(files).any(|v| {
-                    addr.in_value(&v, true)
-                        || interpolated(&lookup, &v).is_some_and(|i| addr.in_value(&i.value, true))
-                })
+    let by_env = ctx
+        .project
+        .compose
+        .all_services()
+        .iter()
+        .filter(|s| s.name() != c.svc.name() && s.name() != ctx.project.backend.service)
+        .any(|s| {
+            let values = s.env().iter().filter_map(|v| v.value.clone());
+            let files = s.env_files().into_iter().filter_map(|f| {
+                ctx.project
+                    .read(&ctx.project.compose.dir().join(f))
+                    .ok()
+                    .map(|t| t.to_string())
             });
+            values.chain(files).any(|v| {
+                addr.in_value(&v, true)
+                    || interpolated(&lookup, &v).is_some_and(|i| addr.in_value(&i.value, true))
+            })
+        });
     let by_backend = ctx.env.settings.iter().any(|s| {
         addr.in_value(&s.value, false) || addr.in_value(s.raw.as_deref().unwrap_or(""), false)
     }) || ctx

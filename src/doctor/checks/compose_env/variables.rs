@@ -19,7 +19,7 @@ pub(crate) fn platform_var(name: &str) -> bool {
 fn env_file_defines(ctx: &Ctx, service: &str, var: &str) -> Option<(String, usize)> {
     let svc = ctx.project.compose.service(service)?;
     svc.env_files().into_iter().find_map(|f| {
-        let text = std::fs::read_to_string(ctx.project.compose.dir().join(&f)).ok()?;
+        let text = ctx.project.read(&ctx.project.compose.dir().join(&f)).ok()?;
         let e = dotenv::get(&text, var).ok()??;
         Some((f.trim_start_matches("./").to_string(), e.line))
     })
@@ -45,7 +45,7 @@ pub fn interpolation(ctx: &Ctx) -> Vec<Finding> {
     );
     if let Some(xray) = &usage.xray {
         for daemon in xray_daemons(ctx) {
-            let env = crate::resolve::service_env(ctx.project, &daemon, ctx.process);
+            let env = ctx.service_env(&daemon);
             let needs = |n: &str| n.starts_with("AWS_").then_some(xray);
             unset_in(ctx, &daemon, &env, &needs, &mut seen, &mut out);
         }

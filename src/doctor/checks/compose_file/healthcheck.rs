@@ -95,7 +95,9 @@ fn image_tools(ctx: &Ctx, svc: &Service) -> Result<ImageTools, String> {
             Some(i) => i,
             None => {
                 let path = svc.dockerfile().ok_or("no Dockerfile")?;
-                let text = std::fs::read_to_string(&path)
+                let text = ctx
+                    .project
+                    .read(&path)
                     .map_err(|e| format!("cannot read {}: {e}", ctx.project.display(&path)))?;
                 parsed = Image::parse(ctx.project.display(&path), &text);
                 &parsed

@@ -306,7 +306,7 @@ pub fn aws(ctx: &Ctx) -> Vec<Finding> {
         if mounts_aws_config(&svc) {
             continue;
         }
-        let env = crate::resolve::service_env(ctx.project, &name, ctx.process);
+        let env = ctx.service_env(&name);
         let missing = missing_in(&env, &creds);
         if !missing.is_empty() {
             let (file, line) = svc.key_location("environment");

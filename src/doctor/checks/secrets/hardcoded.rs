@@ -187,9 +187,10 @@ pub fn hardcoded(ctx: &Ctx) -> Vec<Finding> {
         .collect();
     if let Some(p) = &ctx.project.gitpod.yml {
         texts.extend(
-            std::fs::read_to_string(p)
+            ctx.project
+                .read(p)
                 .ok()
-                .map(|t| (ctx.project.display(p), t)),
+                .map(|t| (ctx.project.display(p), t.to_string())),
         );
     }
     for (file, text) in texts {
