@@ -59,6 +59,7 @@ fn help_names_the_variables_each_command_reads() {
                 "AWS_ACCESS_KEY_ID",
                 "AWS_DEFAULT_REGION",
                 "CRUDDUR_OBS_XRAY_ADDRESS",
+                "CRUDDUR_OBS_CACHE_DIR",
                 "NO_COLOR",
             ],
         ),

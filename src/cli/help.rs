@@ -65,6 +65,9 @@ Environment (compose interpolates ${VAR} from this shell, then the project .env)
   COMPOSE_FILE               Which compose files make the project (`:`-separated; also read from .env)
   CRUDDUR_OBS_ENDPOINT       Same as --endpoint
   CRUDDUR_OBS_XRAY_ADDRESS   Same as --xray-address
+  CRUDDUR_OBS_CACHE_DIR      Where each Python module's analyses are kept between runs
+                             (default $XDG_CACHE_HOME/cruddur-obs or ~/.cache/cruddur-obs;
+                             empty: no cache). Modules that could hold a key are never kept
   NO_COLOR                   Set and non-empty: no colours";
 
 pub const EXPLAIN: &str = "\

@@ -206,6 +206,9 @@ fn diagnose(project: &Project, args: &DoctorArgs, network: bool) -> Diagnosis {
 /// The parsed project lives until the process exits a moment later: freeing
 /// every syntax tree first would cost more than the checks that read them.
 fn leak(ctx: Ctx) {
+    if let Some(report) = ctx.code().cache_report() {
+        eprintln!("{report}");
+    }
     std::mem::forget(ctx);
 }
 

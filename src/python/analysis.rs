@@ -18,7 +18,9 @@ use walk_facts::Facts;
 #[derive(Debug, Clone)]
 pub struct Module {
     source: String,
-    tree: Tree,
+    /// Parsed again on first use when the analyses came from the cache
+    /// (see `usage::cache`): what doctor asks is answered without it.
+    tree: std::sync::OnceLock<Tree>,
     lines: Vec<usize>,
     /// Imports, calls and decorators, collected in one walk on first use.
     facts: std::sync::OnceLock<Facts>,
@@ -33,6 +35,19 @@ pub(crate) struct Memo {
     pub(crate) scope: std::sync::OnceLock<super::scope::Walked>,
     pub(crate) names: std::sync::OnceLock<super::names::facts::Facts>,
     pub(crate) literals: std::sync::OnceLock<Vec<super::literals::Literal>>,
+    assignments: std::sync::OnceLock<Vec<Assignment>>,
+    statements: std::sync::OnceLock<Vec<Statement>>,
+}
+
+/// Every analysis of one module, as the cache stores it.
+#[derive(Debug, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Analyses {
+    facts: Facts,
+    scope: super::scope::Walked,
+    names: super::names::facts::Facts,
+    literals: Vec<super::literals::Literal>,
+    assignments: Vec<Assignment>,
+    statements: Vec<Statement>,
 }
 
 /// Where the first syntax error sits. Line and column are 1-based; the column
@@ -62,7 +77,7 @@ pub struct AppSite {
     pub byte_range: Range<usize>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Import {
     pub module: String,
     pub name: Option<String>,
@@ -85,7 +100,7 @@ impl Import {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Call {
     pub callee: String,
     pub first_arg: Option<String>,
@@ -102,14 +117,14 @@ pub struct Call {
     pub byte_range: Range<usize>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Decorator {
     pub name: String,
     pub line: usize,
     pub column: usize,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Statement {
     pub kind: String,
     pub byte_range: Range<usize>,
@@ -119,7 +134,7 @@ pub struct Statement {
 
 /// A top-level `NAME = ...` / `NAME: T = ...` statement. For chained
 /// assignments (`a = b = f()`) the first target is reported.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Assignment {
     pub target: String,
     /// Compact callee text when the assigned value is a call.
@@ -135,27 +150,61 @@ const IMPORT_KINDS: [&str; 3] = [
 
 impl Module {
     pub fn parse(source: &str) -> Result<Module, ParseError> {
-        let mut parser = Parser::new();
-        parser
-            .set_language(&tree_sitter_python::LANGUAGE.into())
-            .expect("tree-sitter-python matches the tree-sitter ABI");
-        // Only a timeout or a cancellation flag, neither of which is set, yields None.
-        let tree = parser
-            .parse(source, None)
-            .expect("parsing runs to completion");
-        let mut lines = vec![0];
-        lines.extend(source.match_indices('\n').map(|(i, _)| i + 1));
-        let module = Module {
-            source: source.to_owned(),
-            tree,
-            lines,
-            facts: std::sync::OnceLock::new(),
-            memo: Memo::default(),
-        };
+        let tree = parse_tree(source);
+        let module = Module::unparsed(source);
+        module.tree.get_or_init(|| tree);
         match module.first_error() {
             Some(err) => Err(err),
             None => Ok(module),
         }
+    }
+
+    fn unparsed(source: &str) -> Module {
+        let mut lines = vec![0];
+        lines.extend(source.match_indices('\n').map(|(i, _)| i + 1));
+        Module {
+            source: source.to_owned(),
+            tree: std::sync::OnceLock::new(),
+            lines,
+            facts: std::sync::OnceLock::new(),
+            memo: Memo::default(),
+        }
+    }
+
+    /// A module whose analyses were computed by an earlier run (the cache
+    /// checked that `source` is the text they were computed from, and that
+    /// it parsed without error).
+    pub(crate) fn from_analyses(source: &str, a: Analyses) -> Module {
+        let module = Module::unparsed(source);
+        let _ = module.facts.set(a.facts);
+        let _ = module.memo.scope.set(a.scope);
+        let _ = module.memo.names.set(a.names);
+        let _ = module.memo.literals.set(a.literals);
+        let _ = module.memo.assignments.set(a.assignments);
+        let _ = module.memo.statements.set(a.statements);
+        module
+    }
+
+    /// Every analysis, run now if not yet, for the cache to store.
+    pub(crate) fn analyses(&self) -> Analyses {
+        Analyses {
+            facts: self.facts().clone(),
+            scope: super::scope::walked(self).clone(),
+            names: super::names::facts::Facts::of(self).clone(),
+            literals: super::literals::literals(self).to_vec(),
+            assignments: self.top_level_assignments(),
+            statements: self.top_level_statements(),
+        }
+    }
+
+    /// Whether the syntax tree was built in this run (not when every
+    /// question was answered from the cache).
+    pub fn parsed(&self) -> bool {
+        self.tree.get().is_some()
+    }
+
+    fn tree(&self) -> &Tree {
+        self.tree.get_or_init(|| parse_tree(&self.source))
     }
 
     pub fn source(&self) -> &str {
@@ -164,7 +213,7 @@ impl Module {
 
     /// The syntax tree's root, for analyses that walk the whole tree (scope.rs).
     pub fn root(&self) -> Node<'_> {
-        self.tree.root_node()
+        self.tree().root_node()
     }
 
     /// The first `NAME = Flask(...)` / `flask.Flask(...)` among the direct
@@ -186,6 +235,13 @@ impl Module {
     }
 
     pub fn top_level_assignments(&self) -> Vec<Assignment> {
+        self.memo
+            .assignments
+            .get_or_init(|| self.read_assignments())
+            .clone()
+    }
+
+    fn read_assignments(&self) -> Vec<Assignment> {
         let mut out = Vec::new();
         for node in self.top_level_nodes() {
             let Some(mut assign) = node.named_child(0).filter(|n| n.kind_of() == "assignment")
@@ -231,10 +287,15 @@ impl Module {
 
     /// Comments are not statements and are left out.
     pub fn top_level_statements(&self) -> Vec<Statement> {
-        self.top_level_nodes()
-            .into_iter()
-            .map(|n| self.statement(n))
-            .collect()
+        self.memo
+            .statements
+            .get_or_init(|| {
+                self.top_level_nodes()
+                    .into_iter()
+                    .map(|n| self.statement(n))
+                    .collect()
+            })
+            .clone()
     }
 
     /// If there are neither imports nor a docstring, the insertion point skips
@@ -289,7 +350,7 @@ impl Module {
     }
 
     fn top_level_nodes(&self) -> Vec<Node<'_>> {
-        named_children(self.tree.root_node())
+        named_children(self.root())
     }
 
     fn statement(&self, node: Node<'_>) -> Statement {
@@ -333,6 +394,17 @@ impl Module {
             .find('\n')
             .map_or(self.source.len(), |i| byte + i + 1)
     }
+}
+
+fn parse_tree(source: &str) -> Tree {
+    let mut parser = Parser::new();
+    parser
+        .set_language(&tree_sitter_python::LANGUAGE.into())
+        .expect("tree-sitter-python matches the tree-sitter ABI");
+    // Only a timeout or a cancellation flag, neither of which is set, yields None.
+    parser
+        .parse(source, None)
+        .expect("parsing runs to completion")
 }
 
 /// The `name` child if it has the given kind.

@@ -12,7 +12,7 @@ impl Module {
     fn indentation_error(&self) -> Option<ParseError> {
         let mut found = None;
         let column = |n: Node| self.position(n.start_byte()).1;
-        walk(self.tree.root_node(), |n| {
+        walk(self.root(), |n| {
             if found.is_some() {
                 return false;
             }
@@ -57,7 +57,7 @@ impl Module {
     }
 
     pub(super) fn first_error(&self) -> Option<ParseError> {
-        let root = self.tree.root_node();
+        let root = self.root();
         if !root.has_error() {
             return self.indentation_error();
         }

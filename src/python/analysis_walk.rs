@@ -6,7 +6,7 @@ use super::{named_children, walk, Call, Decorator, Import, Module};
 use crate::python::ts::NodeExt;
 use tree_sitter::Node;
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub(super) struct Facts {
     pub(super) imports: Vec<Import>,
     pub(super) calls: Vec<Call>,
@@ -29,7 +29,7 @@ impl Module {
     pub(super) fn collect(&self) -> Facts {
         let mut facts = Facts::default();
         let mut frames: Vec<Frame> = Vec::new();
-        walk(self.tree.root_node(), |node| {
+        walk(self.root(), |node| {
             let at = node.start_byte();
             while frames.last().is_some_and(|f| at >= f.end) {
                 frames.pop();

@@ -12,7 +12,7 @@ use tree_sitter::Node;
 pub const INIT: &str = "ROLLBAR.INIT";
 
 /// One string literal (no interpolation) and what it is given to.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Literal {
     pub role: String,
     pub content: String,

@@ -13,7 +13,7 @@ use super::super::libnames::{module_state, ModuleState};
 use super::super::scope;
 
 /// One imported name with its position.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(super) struct Imported {
     pub(super) name: String,
     pub(super) alias: Option<String>,
@@ -21,7 +21,7 @@ pub(super) struct Imported {
     pub(super) column: usize,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(super) struct FromImport {
     pub(super) module: String,
     /// Where the module path starts.
@@ -30,14 +30,14 @@ pub(super) struct FromImport {
     pub(super) guarded: bool,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(super) struct PlainImport {
     pub(super) path: Imported,
     pub(super) guarded: bool,
 }
 
 /// `module.attr` where `module` is a library module name bound by imports.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(super) struct AttributeUse {
     pub(super) module: String,
     pub(super) name: String,
@@ -45,7 +45,7 @@ pub(super) struct AttributeUse {
     pub(super) column: usize,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Facts {
     pub(super) from_imports: Vec<FromImport>,
     pub(super) imports: Vec<PlainImport>,
@@ -62,7 +62,7 @@ const ATTRIBUTE_ERRORS: &[&str] = &["AttributeError", "Exception", "BaseExceptio
 
 impl Facts {
     /// The module's facts, read once per module.
-    pub(super) fn of(module: &Module) -> &Facts {
+    pub(crate) fn of(module: &Module) -> &Facts {
         module.memo.names.get_or_init(|| Facts::read(module))
     }
 

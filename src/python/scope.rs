@@ -160,7 +160,7 @@ const MAX_DEPTH: usize = 400;
 
 const MODULE: usize = 0;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 enum Kind {
     Module,
     Class,
@@ -168,7 +168,7 @@ enum Kind {
     Comprehension,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct Scope {
     kind: Kind,
     parent: Option<usize>,
@@ -178,7 +178,7 @@ struct Scope {
     globals: HashSet<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct Use {
     name: String,
     scope: usize,
@@ -204,7 +204,7 @@ struct Cx {
 
 /// What one walk of a module learns, kept with the module (analysis::Memo)
 /// so undefined names, top-level bindings and binding counts share it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub(crate) struct Walked {
     scopes: Vec<Scope>,
     uses: Vec<Use>,
@@ -243,7 +243,7 @@ impl Walked {
 }
 
 /// The module's walk, run once.
-fn walked(module: &Module) -> &Walked {
+pub(crate) fn walked(module: &Module) -> &Walked {
     module.memo.scope.get_or_init(|| {
         let w = Walker::run(module);
         Walked {

@@ -33,26 +33,105 @@ pub struct Code {
     app: Option<usize>,
     /// Where absolute imports of the project's own modules resolve.
     roots: Vec<PathBuf>,
+    /// With CRUDDUR_OBS_DEBUG_CACHE set: modules read and stored.
+    report: Option<(usize, usize)>,
     /// Whether each probed path is a file: every module's imports probe the
     /// same few names (`datetime`, `flask`, …), asked of the disk once.
     probed: Probed,
 }
 
+fn report() -> bool {
+    std::env::var_os("CRUDDUR_OBS_DEBUG_CACHE").is_some_and(|v| !v.is_empty())
+}
+
+impl Code {
+    /// With CRUDDUR_OBS_DEBUG_CACHE set, what the analysis cache did in this
+    /// run, for the end of the run (modules parsed by any check count).
+    pub fn cache_report(&self) -> Option<String> {
+        let (modules, stored) = self.report?;
+        let parsed = self.mods.iter().filter(|m| m.module.parsed()).count();
+        Some(format!(
+            "cache: {modules} modules, {parsed} parsed in this run, {stored} stored"
+        ))
+    }
+}
+
+/// Directory listings, each read once: every module's imports probe names
+/// (`datetime.py`, `flask/__init__.py`, …) in the same few directories, and
+/// a directory its (listed) parent lacks is known absent without asking.
 #[derive(Default)]
-struct Probed(std::sync::Mutex<crate::fasthash::FxHashMap<PathBuf, bool>>);
+struct Probed(std::sync::Mutex<crate::fasthash::FxHashMap<PathBuf, Listing>>);
+
+#[derive(Clone)]
+enum Listing {
+    /// Each entry's name and whether it is a file (a link to one counts).
+    Listed(std::sync::Arc<crate::fasthash::FxHashMap<std::ffi::OsString, bool>>),
+    Absent,
+    /// There but not listable: each path is asked of the disk.
+    Unlistable,
+}
 
 impl Probed {
     fn is_file(&self, path: PathBuf) -> Option<PathBuf> {
-        let mut seen = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        let known = match seen.get(&path) {
-            Some(&known) => known,
-            None => {
-                let known = path.is_file();
-                seen.insert(path.clone(), known);
-                known
+        let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+            return None;
+        };
+        let found = match self.listing(dir) {
+            Listing::Listed(entries) => entries.get(name).copied().unwrap_or(false),
+            Listing::Absent => false,
+            Listing::Unlistable => path.is_file(),
+        };
+        found.then_some(path)
+    }
+
+    fn listing(&self, dir: &Path) -> Listing {
+        if let Some(known) = self.lock().get(dir) {
+            return known.clone();
+        }
+        let listing = if self.known_absent(dir) {
+            Listing::Absent
+        } else {
+            match std::fs::read_dir(dir) {
+                Ok(entries) => Listing::Listed(std::sync::Arc::new(
+                    entries
+                        .flatten()
+                        .map(|e| {
+                            let file = e.file_type().is_ok_and(|t| {
+                                t.is_file() || (t.is_symlink() && e.path().is_file())
+                            });
+                            (e.file_name(), file)
+                        })
+                        .collect(),
+                )),
+                Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => Listing::Unlistable,
+                Err(_) => Listing::Absent,
             }
         };
-        known.then_some(path)
+        self.lock().insert(dir.to_path_buf(), listing.clone());
+        listing
+    }
+
+    /// The nearest ancestor already read says `dir` cannot exist. Only
+    /// listings read anyway answer: listing parents just to ask would climb
+    /// out of the project.
+    fn known_absent(&self, dir: &Path) -> bool {
+        let known = self.lock();
+        let mut child = dir;
+        while let Some(parent) = child.parent() {
+            match known.get(parent) {
+                Some(Listing::Absent) => return true,
+                Some(Listing::Listed(entries)) => {
+                    return child.file_name().is_some_and(|n| !entries.contains_key(n))
+                }
+                Some(Listing::Unlistable) => return false,
+                None => child = parent,
+            }
+        }
+        false
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, crate::fasthash::FxHashMap<PathBuf, Listing>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
 
@@ -68,6 +147,7 @@ impl Code {
             app: None,
             roots: Vec::new(),
             probed: Probed::default(),
+            report: None,
         };
         let Some(app) = &project.backend.app else {
             return code;
@@ -85,13 +165,19 @@ impl Code {
             }
         }
         let probed = Probed::default();
-        for (path, read) in read_tree(&app.path, app.text.as_deref(), |module, path| {
-            module
-                .imports()
-                .iter()
-                .filter_map(|i| resolve(i, path, &roots, &probed))
-                .collect()
-        }) {
+        let cache = super::cache::Cache::open();
+        for (path, read) in read_tree(
+            &app.path,
+            app.text.as_deref(),
+            cache.as_ref(),
+            |module, path| {
+                module
+                    .imports()
+                    .iter()
+                    .filter_map(|i| resolve(i, path, &roots, &probed))
+                    .collect()
+            },
+        ) {
             let display = project.display(&path);
             let module = match read {
                 Ok(m) => m,
@@ -114,6 +200,16 @@ impl Code {
         }
         code.roots = roots;
         code.probed = probed;
+        if let Some(cache) = &cache {
+            // Modules parsed in this run; the others came from the cache.
+            let stored = code
+                .mods
+                .iter()
+                .filter(|m| m.module.parsed())
+                .filter(|m| cache.put(&m.module))
+                .count();
+            code.report = report().then_some((code.mods.len(), stored));
+        }
         code
     }
 

@@ -6,6 +6,7 @@
 
 use super::Broken;
 use crate::python::analysis::Module;
+use crate::usage::cache::Cache;
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::sync::{mpsc, Arc, Condvar, Mutex};
@@ -16,15 +17,41 @@ use std::sync::{mpsc, Arc, Condvar, Mutex};
 pub(super) fn read_tree(
     app: &Path,
     app_text: Option<&str>,
+    cache: Option<&Cache>,
     imports: impl Fn(&Module, &Path) -> Vec<PathBuf>,
 ) -> Vec<(PathBuf, Result<Module, Broken>)> {
     let read_one = |path: &Path| match app_text.filter(|_| path == app) {
-        Some(text) => parse_one(text),
-        None => read_one(path),
+        Some(text) => parse_one(text, cache),
+        None => read_one(path, cache),
     };
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 4);
+    // The app module in the cache means an earlier run read this code and
+    // most modules will be there too: reading them here costs less than
+    // starting workers (a module changed since is parsed in line). Only the
+    // library table is built beside, for the name checks.
+    let warm = match (cache, app_text) {
+        (Some(c), Some(text)) => c.get(text),
+        _ => None,
+    };
+    if let Some(app_module) = warm {
+        if threads > 1 {
+            std::thread::spawn(|| {
+                crate::python::libnames::table();
+            });
+        }
+        let mut app_module = Some(app_module);
+        return breadth_first(app, &imports, |level| {
+            level
+                .iter()
+                .map(|p| match app_module.take().filter(|_| p == app) {
+                    Some(m) => Ok(m),
+                    None => read_one(p),
+                })
+                .collect()
+        });
+    }
     if threads == 1 {
         // The analyses run when a check first asks for them.
         return breadth_first(app, &imports, |level| {
@@ -37,7 +64,7 @@ pub(super) fn read_tree(
         for _ in 0..threads {
             let done = done_tx.clone();
             let queue = &queue;
-            s.spawn(move || queue.work(&done));
+            s.spawn(move || queue.work(&done, cache));
         }
         drop(done_tx);
         // Closed however this closure ends, so a panic here cannot leave the
@@ -188,15 +215,15 @@ impl Queue {
         }
     }
 
-    fn work(&self, done: &Done) {
+    fn work(&self, done: &Done, cache: Option<&Cache>) {
         while let Some(task) = self.next() {
             match task {
                 Task::Parse(i, path, text) => {
                     // A parser crash must not leave the reader waiting for
                     // this result: it becomes a module that could not be read.
                     let r = std::panic::catch_unwind(|| match &text {
-                        Some(text) => parse_one(text),
-                        None => read_one(&path),
+                        Some(text) => parse_one(text, cache),
+                        None => read_one(&path, cache),
                     })
                     .unwrap_or_else(|_| {
                         Err(Broken {
@@ -226,7 +253,7 @@ impl Queue {
 }
 
 /// Reads and parses one module, with the facts that name its imports.
-fn read_one(path: &Path) -> Result<Module, Broken> {
+fn read_one(path: &Path, cache: Option<&Cache>) -> Result<Module, Broken> {
     let broken = |line, column, why: String, syntax| Broken {
         display: String::new(),
         line,
@@ -246,11 +273,15 @@ fn read_one(path: &Path) -> Result<Module, Broken> {
             true,
         )
     })?;
-    parse_one(&text)
+    parse_one(&text, cache)
 }
 
-/// Parses one module's text, with the facts that name its imports.
-fn parse_one(text: &str) -> Result<Module, Broken> {
+/// Parses one module's text, with the facts that name its imports; or
+/// takes every analysis of it from the cache.
+fn parse_one(text: &str, cache: Option<&Cache>) -> Result<Module, Broken> {
+    if let Some(module) = cache.and_then(|c| c.get(text)) {
+        return Ok(module);
+    }
     let module = Module::parse(text).map_err(|e| Broken {
         display: String::new(),
         line: Some(e.line),

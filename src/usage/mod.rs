@@ -6,6 +6,7 @@
 //! needed only through this model: commented-out code, docstrings, modules
 //! nothing imports and SDKs switched off by their variable never count.
 
+mod cache;
 pub mod code;
 pub mod image;
 pub mod launch;
