@@ -9,9 +9,12 @@ use tree_sitter::{Node, Parser, Tree};
 
 #[path = "analysis_errors.rs"]
 mod errors;
+#[path = "analysis_saved.rs"]
+mod saved;
 #[path = "analysis_walk.rs"]
 mod walk_facts;
 
+pub(crate) use saved::Analyses;
 use walk_facts::Facts;
 
 /// A parsed Python module. Holds its own source so that node offsets stay valid.
@@ -37,17 +40,6 @@ pub(crate) struct Memo {
     pub(crate) literals: std::sync::OnceLock<Vec<super::literals::Literal>>,
     assignments: std::sync::OnceLock<Vec<Assignment>>,
     statements: std::sync::OnceLock<Vec<Statement>>,
-}
-
-/// Every analysis of one module, as the cache stores it.
-#[derive(Debug, serde::Serialize, serde::Deserialize)]
-pub(crate) struct Analyses {
-    facts: Facts,
-    scope: super::scope::Walked,
-    names: super::names::facts::Facts,
-    literals: Vec<super::literals::Literal>,
-    assignments: Vec<Assignment>,
-    statements: Vec<Statement>,
 }
 
 /// Where the first syntax error sits. Line and column are 1-based; the column
@@ -169,38 +161,6 @@ impl Module {
             facts: std::sync::OnceLock::new(),
             memo: Memo::default(),
         }
-    }
-
-    /// A module whose analyses were computed by an earlier run (the cache
-    /// checked that `source` is the text they were computed from, and that
-    /// it parsed without error).
-    pub(crate) fn from_analyses(source: &str, a: Analyses) -> Module {
-        let module = Module::unparsed(source);
-        let _ = module.facts.set(a.facts);
-        let _ = module.memo.scope.set(a.scope);
-        let _ = module.memo.names.set(a.names);
-        let _ = module.memo.literals.set(a.literals);
-        let _ = module.memo.assignments.set(a.assignments);
-        let _ = module.memo.statements.set(a.statements);
-        module
-    }
-
-    /// Every analysis, run now if not yet, for the cache to store.
-    pub(crate) fn analyses(&self) -> Analyses {
-        Analyses {
-            facts: self.facts().clone(),
-            scope: super::scope::walked(self).clone(),
-            names: super::names::facts::Facts::of(self).clone(),
-            literals: super::literals::literals(self).to_vec(),
-            assignments: self.top_level_assignments(),
-            statements: self.top_level_statements(),
-        }
-    }
-
-    /// Whether the syntax tree was built in this run (not when every
-    /// question was answered from the cache).
-    pub fn parsed(&self) -> bool {
-        self.tree.get().is_some()
     }
 
     fn tree(&self) -> &Tree {

@@ -1,0 +1,124 @@
+//! Which candidate paths of an import are files, asked of directory
+//! listings read once per run.
+
+use std::path::{Path, PathBuf};
+
+/// Directory listings, each read once: every module's imports probe names
+/// (`datetime.py`, `flask/__init__.py`, …) in the same few directories, and
+/// a directory its (listed) parent lacks is known absent without asking.
+#[derive(Default)]
+pub(super) struct Probed(std::sync::Mutex<crate::fasthash::FxHashMap<PathBuf, Listing>>);
+
+#[derive(Clone)]
+enum Listing {
+    /// Each entry's name and whether it is a file (a link to one counts).
+    Listed(std::sync::Arc<crate::fasthash::FxHashMap<std::ffi::OsString, bool>>),
+    Absent,
+    /// There but not listable: each path is asked of the disk.
+    Unlistable,
+}
+
+impl Probed {
+    pub(super) fn is_file(&self, path: PathBuf) -> Option<PathBuf> {
+        let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+            return None;
+        };
+        let found = match self.listing(dir) {
+            Listing::Listed(entries) => entries.get(name).copied().unwrap_or(false),
+            Listing::Absent => false,
+            Listing::Unlistable => path.is_file(),
+        };
+        found.then_some(path)
+    }
+
+    fn listing(&self, dir: &Path) -> Listing {
+        if let Some(known) = self.lock().get(dir) {
+            return known.clone();
+        }
+        let listing = if self.known_absent(dir) {
+            Listing::Absent
+        } else {
+            match std::fs::read_dir(dir) {
+                Ok(entries) => Listing::Listed(std::sync::Arc::new(
+                    entries
+                        .flatten()
+                        .map(|e| {
+                            let file = e.file_type().is_ok_and(|t| {
+                                t.is_file() || (t.is_symlink() && e.path().is_file())
+                            });
+                            (e.file_name(), file)
+                        })
+                        .collect(),
+                )),
+                Err(e) if e.kind() == std::io::ErrorKind::PermissionDenied => Listing::Unlistable,
+                Err(_) => Listing::Absent,
+            }
+        };
+        self.lock().insert(dir.to_path_buf(), listing.clone());
+        listing
+    }
+
+    /// The nearest ancestor already read says `dir` cannot exist. Only
+    /// listings read anyway answer: listing parents just to ask would climb
+    /// out of the project.
+    fn known_absent(&self, dir: &Path) -> bool {
+        let known = self.lock();
+        let mut child = dir;
+        while let Some(parent) = child.parent() {
+            match known.get(parent) {
+                Some(Listing::Absent) => return true,
+                Some(Listing::Listed(entries)) => {
+                    return child.file_name().is_some_and(|n| !entries.contains_key(n))
+                }
+                Some(Listing::Unlistable) => return false,
+                None => child = parent,
+            }
+        }
+        false
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, crate::fasthash::FxHashMap<PathBuf, Listing>> {
+        self.0.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn listings_answer_as_the_disk_does() {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        std::fs::create_dir_all(root.join("pkg/sub")).unwrap();
+        std::fs::write(root.join("app.py"), "").unwrap();
+        std::fs::write(root.join("pkg/__init__.py"), "").unwrap();
+        std::fs::write(root.join("pkg/sub/mod.py"), "").unwrap();
+        std::os::unix::fs::symlink(root.join("app.py"), root.join("link.py")).unwrap();
+        std::os::unix::fs::symlink(root.join("gone.py"), root.join("dangling.py")).unwrap();
+        let probed = Probed::default();
+        for rel in [
+            "app.py",
+            "link.py",
+            "dangling.py",
+            "pkg",
+            "pkg/__init__.py",
+            "pkg/sub/mod.py",
+            "pkg/sub/other.py",
+            "pkg/nothing/deeper/x.py",
+            "absent/x.py",
+            "absent/deeper/still/x.py",
+            "app.py/x.py",
+        ] {
+            let path = root.join(rel);
+            // Asked twice: the second answer comes from the listings.
+            for _ in 0..2 {
+                assert_eq!(
+                    probed.is_file(path.clone()).is_some(),
+                    path.is_file(),
+                    "{rel}"
+                );
+            }
+        }
+    }
+}
