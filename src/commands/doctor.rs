@@ -179,7 +179,7 @@ fn diagnose(project: &Project, args: &DoctorArgs, network: bool) -> Diagnosis {
     }
     // The running stack is read on its own thread while the network checks run.
     let stack = doctor::stack::spawn(
-        doctor::stack::input(project, &crate::resolve::process_env),
+        &ctx,
         doctor::stack::Options {
             timeout: Duration::from_secs_f64(args.timeout),
             offline: args.offline,

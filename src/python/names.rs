@@ -20,6 +20,9 @@ pub use super::scope::{undefined_names, Undefined};
 /// The backend's declared requirements: (name, specifier) pairs.
 pub struct Requirements {
     declared: Vec<(String, String)>,
+    /// Each package's selection, made once: every import and attribute use
+    /// of a module asks for its package's.
+    selected: std::sync::Mutex<Vec<(String, VersionSel)>>,
 }
 
 impl Requirements {
@@ -29,11 +32,18 @@ impl Requirements {
                 .into_iter()
                 .map(|(n, s)| (normalize_name(n.as_ref()), s.as_ref().to_owned()))
                 .collect(),
+            selected: std::sync::Mutex::default(),
         }
     }
 
     pub fn select(&self, package: &str) -> VersionSel {
-        libnames::select_for(package, &self.declared)
+        let mut selected = self.selected.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some((_, sel)) = selected.iter().find(|(p, _)| p == package) {
+            return sel.clone();
+        }
+        let sel = libnames::select_for(package, &self.declared);
+        selected.push((package.to_owned(), sel.clone()));
+        sel
     }
 
     /// A declared distribution outside the table named like an add-on of

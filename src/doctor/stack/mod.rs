@@ -60,13 +60,15 @@ pub struct Wanted {
     pub location: String,
 }
 
-/// The one place the project model is read.
-pub fn input(project: &Project, process: &dyn Fn(&str) -> Option<String>) -> StackInput {
+/// The one place the project model is read: the backend's environment and
+/// requirements as the offline checks already resolved them.
+pub fn input(ctx: &crate::doctor::Ctx) -> StackInput {
+    let (project, process) = (ctx.project, ctx.process);
     let root = std::path::absolute(&project.root).unwrap_or_else(|_| project.root.clone());
-    let resolved = crate::resolve::container_env(project, process);
-    let env = resolved
+    let env = ctx
+        .env
         .settings
-        .into_iter()
+        .iter()
         // `- KEY` with KEY unset anywhere: compose passes nothing.
         .filter(|s| {
             s.raw.is_some()
@@ -75,17 +77,18 @@ pub fn input(project: &Project, process: &dyn Fn(&str) -> Option<String>) -> Sta
                     .iter()
                     .all(|v| v.source == crate::resolve::VarSource::Unset)
         })
-        .map(|s| (s.name, s.value))
+        .map(|s| (s.name.clone(), s.value.clone()))
         .collect();
-    let requirements = crate::steps::declared(project)
-        .into_iter()
+    let requirements = ctx
+        .declared
+        .iter()
         // A marker may exclude the package from this image; pip is not asked about it.
         .filter(|d| d.req.marker.is_none())
         .map(|d| Wanted {
             location: d.location(),
             pinned: d.req.pinned_version().map(str::to_string),
-            name: d.req.name,
-            normalized: d.req.normalized,
+            name: d.req.name.clone(),
+            normalized: d.req.normalized.clone(),
         })
         .collect();
     let backend = &project.backend.service;
@@ -222,18 +225,30 @@ pub fn check(input: &StackInput, opts: &Options) -> Vec<(&'static str, Outcome)>
     out
 }
 
-/// The section running on its own thread while the network checks run.
-pub struct Pending(std::thread::JoinHandle<Vec<(&'static str, Outcome)>>);
+/// The section running on its own thread while the network checks run (or
+/// its answer, when there is nothing to run).
+pub enum Pending {
+    Running(std::thread::JoinHandle<Vec<(&'static str, Outcome)>>),
+    Done(Vec<(&'static str, Outcome)>),
+}
 
-pub fn spawn(input: StackInput, opts: Options) -> Pending {
-    Pending(std::thread::spawn(move || check(&input, &opts)))
+pub fn spawn(ctx: &crate::doctor::Ctx, opts: Options) -> Pending {
+    if opts.disabled {
+        return Pending::Done(vec![(SECTION, Outcome::Skipped("--no-stack".into()))]);
+    }
+    let input = input(ctx);
+    Pending::Running(std::thread::spawn(move || check(&input, &opts)))
 }
 
 impl Pending {
     /// Adds the section's results. A log line's finding whose id another
     /// check already reported is the same cause, confirmed: not repeated.
     pub fn join(self, d: &mut Diagnosis) {
-        let results = self.0.join().unwrap_or_else(|p| {
+        let handle = match self {
+            Pending::Done(results) => return add(d, results),
+            Pending::Running(handle) => handle,
+        };
+        let results = handle.join().unwrap_or_else(|p| {
             let msg = p
                 .downcast_ref::<String>()
                 .cloned()

@@ -46,6 +46,11 @@ fn shell(vars: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Opti
     move |n| vars.iter().find(|v| v.0 == n).map(|v| v.1.to_string())
 }
 
+/// The input as doctor builds it: from the offline checks' context.
+fn input_of(p: &Project, shell: &dyn Fn(&str) -> Option<String>) -> StackInput {
+    input(&crate::doctor::Ctx::new(p, shell))
+}
+
 #[test]
 fn the_input_holds_what_compose_would_give_the_backend_now() {
     let (_tmp, p) = project_in(
@@ -59,7 +64,7 @@ fn the_input_holds_what_compose_would_give_the_backend_now() {
             ),
         ],
     );
-    let input = input(&p, &shell(&[("PASSED_THROUGH_SET", "yes")]));
+    let input = input_of(&p, &shell(&[("PASSED_THROUGH_SET", "yes")]));
     assert!(input.working_dir.is_absolute());
     assert_eq!(input.project_name, "myproject", "compose's default name");
     assert_eq!(input.backend.name, "backend-flask");
@@ -96,15 +101,15 @@ fn the_input_holds_what_compose_would_give_the_backend_now() {
 #[test]
 fn the_project_name_follows_compose() {
     let p = project(&[("docker-compose.yml", COMPOSE)]);
-    let named = input(&p, &shell(&[("COMPOSE_PROJECT_NAME", "Cruddur_2023")]));
+    let named = input_of(&p, &shell(&[("COMPOSE_PROJECT_NAME", "Cruddur_2023")]));
     assert_eq!(named.project_name, "cruddur_2023");
     let p = project(&[
         ("docker-compose.yml", &format!("name: from-file\n{COMPOSE}")),
         (".env", "COMPOSE_PROJECT_NAME=from-dotenv\n"),
     ]);
-    assert_eq!(input(&p, &shell(&[])).project_name, "from-dotenv");
+    assert_eq!(input_of(&p, &shell(&[])).project_name, "from-dotenv");
     let p = project(&[("docker-compose.yml", &format!("name: from-file\n{COMPOSE}"))]);
-    assert_eq!(input(&p, &shell(&[])).project_name, "from-file");
+    assert_eq!(input_of(&p, &shell(&[])).project_name, "from-file");
 }
 
 #[test]
@@ -153,7 +158,7 @@ fn a_log_finding_another_check_made_is_not_repeated() {
 #[test]
 fn disabled_or_without_an_engine_the_section_is_skipped_never_passed() {
     let p = project(&[("docker-compose.yml", COMPOSE)]);
-    let i = input(&p, &shell(&[]));
+    let i = input_of(&p, &shell(&[]));
     let opts = Options {
         timeout: Duration::from_secs(1),
         offline: false,
@@ -181,7 +186,7 @@ fn a_stopped_container_is_described_with_its_cause() {
         tty: false,
     };
     let p = project(&[("docker-compose.yml", COMPOSE)]);
-    let i = input(&p, &shell(&[]));
+    let i = input_of(&p, &shell(&[]));
     let cause = Finding::new("flask-before-first-request", "x")
         .evidence("docker logs cruddur_backend-flask_1: AttributeError: 'Flask' object has no attribute 'before_first_request'");
     let f = containers::not_running("backend-flask", &c, &[cause], &[], &i, "docker compose");
