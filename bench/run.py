@@ -5,7 +5,9 @@
   python3 bench/run.py send       # only the send-test-span comparison
   python3 bench/run.py scale      # doctor and init --dry-run, 200 vs 2,000 services
 
-The scale pair is measured in one run, so the ratio compares like with like.
+The scale pair is measured in one run, so the ratio compares like with like;
+the week-2 ratios pair each doctor run with a --version run just before it
+and give the median of the pairs (the machine's speed drifts between blocks).
 Targets: doctor --offline on the week-2 sample <= 3x --version; 2,000
 services <= 12x 200 for doctor and for init --dry-run; a 2,000-service doctor
 under 1 s.
@@ -155,19 +157,32 @@ def bench_offline():
     if os.path.isdir(week2):
         # The analysis cache (usage/cache.rs) in a private directory: runs
         # after the first read each module's analyses instead of parsing.
+        # The analysis cache (usage/cache.rs) in a private directory. Each
+        # doctor run is paired with a --version run just before it and the
+        # ratio is the median of the pairs: this machine's speed drifts by
+        # tens of percent between blocks of runs, and a pair shares the drift.
         cache = tempfile.mkdtemp()
         cmd = [BIN, 'doctor', '--offline', '--no-stack', '--dir', week2]
-        off = median_ms(cmd, env=dict(env, CRUDDUR_OBS_CACHE_DIR=""))
-        cold = []
-        for _ in range(RUNS):
-            shutil.rmtree(cache, ignore_errors=True)
-            cold.append(median_ms(cmd, runs=1, env=dict(env, CRUDDUR_OBS_CACHE_DIR=cache)))
-        cold = statistics.median(cold)
-        doctor = median_ms(cmd, env=dict(env, CRUDDUR_OBS_CACHE_DIR=cache))
+
+        def paired(env, before=None):
+            pairs = []
+            for _ in range(RUNS):
+                if before:
+                    before()
+                v = median_ms([BIN, '--version'], runs=1, env=env)
+                pairs.append((v, median_ms(cmd, runs=1, env=env)))
+            d = statistics.median(p[1] for p in pairs)
+            return d, statistics.median(p[1] / p[0] for p in pairs)
+
+        off, off_x = paired(dict(env, CRUDDUR_OBS_CACHE_DIR=""))
+        cold, cold_x = paired(dict(env, CRUDDUR_OBS_CACHE_DIR=cache),
+                              before=lambda: shutil.rmtree(cache, ignore_errors=True))
+        median_ms(cmd, runs=1, env=dict(env, CRUDDUR_OBS_CACHE_DIR=cache))
+        doctor, doctor_x = paired(dict(env, CRUDDUR_OBS_CACHE_DIR=cache))
         shutil.rmtree(cache, ignore_errors=True)
-        print(f"doctor --offline (week-2 fixture), no cache:       {off:8.1f} ms   = {off / version:.1f}x --version")
-        print(f"doctor --offline (week-2 fixture), first run:      {cold:8.1f} ms   = {cold / version:.1f}x --version (parses, stores)")
-        print(f"doctor --offline (week-2 fixture), analyses cached:{doctor:8.1f} ms   = {doctor / version:.1f}x --version (target <= 3x)")
+        print(f"doctor --offline (week-2 fixture), no cache:        {off:8.1f} ms   = {off_x:.1f}x --version")
+        print(f"doctor --offline (week-2 fixture), first run:       {cold:8.1f} ms   = {cold_x:.1f}x --version (parses, stores)")
+        print(f"doctor --offline (week-2 fixture), analyses cached: {doctor:8.1f} ms   = {doctor_x:.1f}x --version (target <= 3x)")
         # A black hole on loopback: accepts connections and never answers.
         hole = socket.socket()
         hole.bind(("127.0.0.1", 0))
