@@ -21,6 +21,9 @@ const MAX_ENTRIES: usize = 4096;
 
 pub(crate) struct Cache {
     dir: PathBuf,
+    /// Whether this run made sure the directory is there and not full: one
+    /// listing per run, not one per module stored.
+    ready: std::sync::OnceLock<bool>,
 }
 
 /// An entry is the text's length in decimal and a newline, the text as it
@@ -55,6 +58,7 @@ impl Cache {
         };
         let cache = Cache {
             dir: base.join(format!("analyses-{}", build_id()?)),
+            ready: std::sync::OnceLock::new(),
         };
         cache.trusted().then_some(cache)
     }
@@ -98,11 +102,9 @@ impl Cache {
     }
 
     fn write(&self, path: &Path, entry: &[u8]) -> std::io::Result<()> {
-        if !self.dir.is_dir() {
-            self.create()?;
-        } else if std::fs::read_dir(&self.dir)?.count() >= MAX_ENTRIES {
-            std::fs::remove_dir_all(&self.dir)?;
-            self.create()?;
+        let ready = *self.ready.get_or_init(|| self.prepare().is_ok());
+        if !ready {
+            return Err(std::io::Error::other("the cache directory cannot be used"));
         }
         // A temp file (mode 0600) renamed into place: a reader sees a whole
         // entry or none, however many runs write at once.
@@ -110,6 +112,17 @@ impl Cache {
         tmp.write_all(entry)?;
         tmp.persist(path).map_err(|e| e.error)?;
         Ok(())
+    }
+
+    fn prepare(&self) -> std::io::Result<()> {
+        if !self.dir.is_dir() {
+            self.create()
+        } else if std::fs::read_dir(&self.dir)?.count() >= MAX_ENTRIES {
+            std::fs::remove_dir_all(&self.dir)?;
+            self.create()
+        } else {
+            Ok(())
+        }
     }
 
     /// The build's directory (0700), after removing other builds' ones.
@@ -178,6 +191,7 @@ mod tests {
     fn cache(dir: &Path) -> Cache {
         Cache {
             dir: dir.join("analyses-test"),
+            ready: std::sync::OnceLock::new(),
         }
     }
 
@@ -266,6 +280,25 @@ mod tests {
     }
 
     #[test]
+    fn a_full_directory_is_emptied_once_before_the_run_stores() {
+        let tmp = tempfile::tempdir().unwrap();
+        let c = cache(tmp.path());
+        assert!(c.put(&Module::parse("x = 1\n").unwrap()));
+        for i in 0..MAX_ENTRIES {
+            std::fs::write(c.dir.join(format!("old-{i}.entry")), "").unwrap();
+        }
+        // This run already checked the directory: it does not list it again.
+        assert!(c.put(&Module::parse("y = 2\n").unwrap()));
+        let count = || std::fs::read_dir(&c.dir).unwrap().count();
+        assert_eq!(count(), MAX_ENTRIES + 2);
+        // The next run finds it full and starts over.
+        let next = cache(tmp.path());
+        assert!(next.put(&Module::parse(SRC).unwrap()));
+        assert_eq!(count(), 1);
+        assert!(next.get(SRC).is_some());
+    }
+
+    #[test]
     fn a_directory_others_may_write_is_not_trusted() {
         use std::os::unix::fs::PermissionsExt;
         let tmp = tempfile::tempdir().unwrap();
@@ -288,6 +321,7 @@ mod tests {
         std::fs::write(&file, "").unwrap();
         let c = Cache {
             dir: file.join("analyses-x"),
+            ready: std::sync::OnceLock::new(),
         };
         assert!(!c.put(&Module::parse(SRC).unwrap()));
         assert!(c.get(SRC).is_none());
