@@ -4,8 +4,8 @@
 //! the cache; a cache that cannot be used changes nothing.
 
 mod common;
-use common::{copy_fixture, cruddur, fixtures, Result};
-use std::path::{Path, PathBuf};
+use common::{copy_fixture, cruddur, fixtures, sample_projects, Result};
+use std::path::Path;
 
 /// doctor --json with the cache at `cache` ("" turns it off); stdout, and
 /// the cache's report from stderr.
@@ -35,22 +35,10 @@ fn counts(report: &str) -> (usize, usize, usize) {
     (n[0], n[1], n[2])
 }
 
-fn projects() -> Vec<PathBuf> {
-    let mut dirs = vec![fixtures().join("cruddur-week2")];
-    let mut real: Vec<PathBuf> = std::fs::read_dir(fixtures().join("real"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    real.sort();
-    dirs.extend(real);
-    dirs
-}
-
 #[test]
 fn warm_runs_answer_like_runs_without_the_cache_and_parse_nothing_stored() {
     let (mut from_cache, mut stored_total) = (0, 0);
-    for dir in projects() {
+    for dir in sample_projects() {
         let name = dir.file_name().unwrap().to_string_lossy().to_string();
         // One cache per project: the samples share modules.
         let cache = tempfile::tempdir().unwrap();

@@ -8,16 +8,25 @@
 //! and says it did not run otherwise.
 
 mod common;
-use common::fixtures;
+use common::{fixtures, sample_projects};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
-fn strace() -> Option<PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
+/// strace on PATH; without it the test fails under scripts/test.sh and
+/// otherwise says it did not run.
+fn strace(test: &str) -> Option<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    let found = std::env::split_paths(&path)
         .map(|d| d.join("strace"))
-        .find(|p| p.is_file())
+        .find(|p| p.is_file());
+    if found.is_none() {
+        if std::env::var("CRUDDUR_REQUIRE_ENGINE").is_ok_and(|v| v == "1") {
+            panic!("strace is not on PATH; scripts/test.sh installs it");
+        }
+        eprintln!("NOT RUN: {test} needs strace on PATH");
+    }
+    found
 }
 
 /// How many times the run opened each file under `dir` for reading
@@ -63,30 +72,14 @@ fn opens(strace: &Path, dir: &Path) -> BTreeMap<String, usize> {
     out
 }
 
-fn projects() -> Vec<PathBuf> {
-    let mut dirs = vec![fixtures().join("cruddur-week2")];
-    let mut real: Vec<PathBuf> = std::fs::read_dir(fixtures().join("real"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-        .collect();
-    real.sort();
-    dirs.extend(real);
-    dirs
-}
-
 #[test]
 fn doctor_reads_each_project_file_once() {
-    let Some(strace) = strace() else {
-        if std::env::var("CRUDDUR_REQUIRE_ENGINE").is_ok_and(|v| v == "1") {
-            panic!("strace is not on PATH; scripts/test.sh installs it");
-        }
-        eprintln!("NOT RUN: doctor_reads_each_project_file_once needs strace on PATH");
+    let Some(strace) = strace("doctor_reads_each_project_file_once") else {
         return;
     };
     let mut twice = Vec::new();
     let mut variants = 0;
-    for dir in projects() {
+    for dir in sample_projects() {
         let opened = opens(&strace, &dir);
         let name = dir.file_name().unwrap().to_string_lossy().to_string();
         // The run did read the project: a compose file and Python modules.
@@ -123,11 +116,7 @@ fn doctor_reads_each_project_file_once() {
 
 #[test]
 fn every_module_that_runs_is_read_once() {
-    let Some(strace) = strace() else {
-        if std::env::var("CRUDDUR_REQUIRE_ENGINE").is_ok_and(|v| v == "1") {
-            panic!("strace is not on PATH; scripts/test.sh installs it");
-        }
-        eprintln!("NOT RUN: every_module_that_runs_is_read_once needs strace on PATH");
+    let Some(strace) = strace("every_module_that_runs_is_read_once") else {
         return;
     };
     let dir = fixtures().join("cruddur-week2");

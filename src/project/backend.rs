@@ -114,15 +114,11 @@ const APP_NAMES: [&str; 5] = [
     "application.py",
 ];
 
-/// The module that creates the Flask app: a conventional name first, then any
-/// top-level module that calls `Flask(`.
-pub fn find_app_module(context: &Path) -> Option<PathBuf> {
-    app_module(context).map(|(path, _)| path)
-}
-
-/// [`find_app_module`] with the text it read. Under the read-only commands
-/// the file is read as discovery reads project files (so a FIFO named
-/// app.py cannot hang it) and that text is the one every check judges.
+/// The module that creates the Flask app (a conventional name first, then
+/// any top-level module that calls `Flask(`), with the text it read. Under
+/// the read-only commands the file is read as discovery reads project files
+/// (so a FIFO named app.py cannot hang it) and that text is the one every
+/// check judges.
 pub(super) fn app_module(context: &Path) -> Option<(PathBuf, Option<String>)> {
     let creates_app = |p: &Path| {
         let text = if crate::fsutil_read::following_links() {

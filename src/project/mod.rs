@@ -9,7 +9,6 @@ use std::sync::Arc;
 
 mod backend;
 
-pub use backend::find_app_module;
 use backend::{choose_backend, read_backend};
 mod shared;
 

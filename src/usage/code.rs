@@ -35,8 +35,8 @@ pub struct Code {
     roots: Vec<PathBuf>,
     /// With CRUDDUR_OBS_DEBUG_CACHE set: modules read and stored.
     report: Option<(usize, usize)>,
-    /// Whether each probed path is a file: every module's imports probe the
-    /// same few names (`datetime`, `flask`, …), asked of the disk once.
+    /// Which candidate paths of imports are files, from directory listings
+    /// read once (`project_module` asks again after loading).
     probed: Probed,
 }
 

@@ -42,14 +42,10 @@ pub(super) fn read_tree(
             });
         }
         let mut app_module = Some(app_module);
-        return breadth_first(app, &imports, |level| {
-            level
-                .iter()
-                .map(|p| match app_module.take().filter(|_| p == app) {
-                    Some(m) => Ok(m),
-                    None => read_one(p),
-                })
-                .collect()
+        return breadth_first(app, &imports, |level| match app_module.take() {
+            // The first level is the app module alone.
+            Some(m) => vec![Ok(m)],
+            None => level.iter().map(|p| read_one(p)).collect(),
         });
     }
     if threads == 1 {
@@ -64,7 +60,8 @@ pub(super) fn read_tree(
         for _ in 0..threads {
             let done = done_tx.clone();
             let queue = &queue;
-            s.spawn(move || queue.work(&done, cache));
+            let read_one = &read_one;
+            s.spawn(move || queue.work(&done, read_one));
         }
         drop(done_tx);
         // Closed however this closure ends, so a panic here cannot leave the
@@ -73,8 +70,7 @@ pub(super) fn read_tree(
         queue.push(Task::Libraries);
         let read = breadth_first(app, &imports, |level| {
             for (i, p) in level.iter().enumerate() {
-                let text = app_text.filter(|_| p == app).map(str::to_owned);
-                queue.push(Task::Parse(i, p.clone(), text));
+                queue.push(Task::Parse(i, p.clone()));
             }
             let mut out: Vec<Option<Result<Arc<Module>, Broken>>> =
                 (0..level.len()).map(|_| None).collect();
@@ -155,8 +151,7 @@ enum Pass {
 }
 
 enum Task {
-    /// A module to parse, with its text when it was already read.
-    Parse(usize, PathBuf, Option<String>),
+    Parse(usize, PathBuf),
     Analyse(Arc<Module>, Pass),
     /// The library-name table, which the name checks read later.
     Libraries,
@@ -185,6 +180,9 @@ struct State {
 }
 
 type Done = mpsc::Sender<(usize, Result<Module, Broken>)>;
+
+/// Reads (or takes from the cache) and parses one module.
+type ReadOne<'r> = dyn Fn(&Path) -> Result<Module, Broken> + Sync + 'r;
 
 impl Queue {
     fn push(&self, task: Task) {
@@ -215,17 +213,16 @@ impl Queue {
         }
     }
 
-    fn work(&self, done: &Done, cache: Option<&Cache>) {
+    fn work(&self, done: &Done, read_one: &ReadOne<'_>) {
         while let Some(task) = self.next() {
             match task {
-                Task::Parse(i, path, text) => {
+                Task::Parse(i, path) => {
                     // A parser crash must not leave the reader waiting for
                     // this result: it becomes a module that could not be read.
-                    let r = std::panic::catch_unwind(|| match &text {
-                        Some(text) => parse_one(text, cache),
-                        None => read_one(&path, cache),
-                    })
-                    .unwrap_or_else(|_| {
+                    // Nothing it shares is left half-written by a panic: the
+                    // result is dropped and the module reported unreadable.
+                    let read = std::panic::AssertUnwindSafe(|| read_one(&path));
+                    let r = std::panic::catch_unwind(read).unwrap_or_else(|_| {
                         Err(Broken {
                             display: String::new(),
                             line: None,

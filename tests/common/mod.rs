@@ -14,6 +14,19 @@ pub fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
 }
 
+/// The week-2 sample and every realistic project of fixtures/real, in order.
+pub fn sample_projects() -> Vec<PathBuf> {
+    let mut dirs = vec![fixtures().join("cruddur-week2")];
+    let mut real: Vec<PathBuf> = std::fs::read_dir(fixtures().join("real"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    real.sort();
+    dirs.extend(real);
+    dirs
+}
+
 /// A private copy of a fixture tree.
 pub fn copy_fixture(rel: &str) -> tempfile::TempDir {
     let tmp = tempfile::tempdir().unwrap();

@@ -144,11 +144,7 @@ fn find<'a>(ctx: &Ctx<'a>) -> Vec<Collector<'a>> {
 fn built_from(ctx: &Ctx, svc: &Service) -> Option<(String, (String, Option<usize>))> {
     svc.get("build")?;
     let path = svc.dockerfile()?;
-    // The backend's Dockerfile is in the project model already.
-    let text = match ctx.project.backend.dockerfile.as_ref() {
-        Some(d) if d.path == path => d.text.clone()?,
-        _ => ctx.project.read(&path).ok()?.to_string(),
-    };
+    let text = ctx.project.read(&path).ok()?;
     let shown = ctx.project.display(&path);
     let image = Image::parse(shown.clone(), &text);
     let line = image
