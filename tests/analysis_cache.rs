@@ -15,12 +15,14 @@ fn doctor(dir: &Path, cache: &str) -> (Result, String) {
         .env("CRUDDUR_OBS_CACHE_DIR", cache)
         .env("CRUDDUR_OBS_DEBUG_CACHE", "1")
         .run();
-    let report = r
-        .stderr()
+    let stderr = r.stderr();
+    let reports: Vec<&str> = stderr
         .lines()
-        .find(|l| l.starts_with("cache: "))
-        .unwrap_or_default()
-        .to_string();
+        .filter(|l| l.starts_with("cache: "))
+        .collect();
+    // Every compose project of a run shares the code: one report per run.
+    assert!(reports.len() <= 1, "{}: {reports:?}", dir.display());
+    let report = reports.first().copied().unwrap_or_default().to_string();
     (r, report)
 }
 

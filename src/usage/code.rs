@@ -35,6 +35,9 @@ pub struct Code {
     roots: Vec<PathBuf>,
     /// With CRUDDUR_OBS_DEBUG_CACHE set: modules read and stored.
     report: Option<(usize, usize)>,
+    /// The code is shared by every compose project of a run; its report is
+    /// printed by the first to finish only.
+    reported: std::sync::atomic::AtomicBool,
     /// Which candidate paths of imports are files, from directory listings
     /// read once (`project_module` asks again after loading).
     probed: Probed,
@@ -47,8 +50,15 @@ fn report() -> bool {
 impl Code {
     /// With CRUDDUR_OBS_DEBUG_CACHE set, what the analysis cache did in this
     /// run, for the end of the run (modules parsed by any check count).
+    /// Given once per run.
     pub fn cache_report(&self) -> Option<String> {
         let (modules, stored) = self.report?;
+        if self
+            .reported
+            .swap(true, std::sync::atomic::Ordering::Relaxed)
+        {
+            return None;
+        }
         let parsed = self.mods.iter().filter(|m| m.module.parsed()).count();
         Some(format!(
             "cache: {modules} modules, {parsed} parsed in this run, {stored} stored"
@@ -73,6 +83,7 @@ impl Code {
             roots: Vec::new(),
             probed: Probed::default(),
             report: None,
+            reported: Default::default(),
         };
         let Some(app) = &project.backend.app else {
             return code;
