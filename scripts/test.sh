@@ -8,6 +8,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+# Room on the checkout's disk, checked first: a full disk otherwise shows
+# minutes later as an error from deep inside the engine. A run from a fresh
+# clone took 4.2 GiB (the test build 3.7 GiB under target/debug, the engine's
+# images 0.4 GiB); a run whose build is already there needs far less.
+need_mib=4608
+[ -x target/debug/cruddur-obs ] && need_mib=1024
+avail_mib="$(df -Pm . | awk 'NR == 2 {print $4}')"
+if [ -n "$avail_mib" ] && [ "$avail_mib" -lt "$need_mib" ]; then
+  echo "test.sh: only $avail_mib MiB free on the disk of $(pwd -P); the suite needs about $need_mib MiB" >&2
+  echo "test.sh: (the test build under target/ and the private engine's images). Free some space, for example" >&2
+  echo "test.sh: \`cargo clean\` in checkouts you no longer build, then run this again." >&2
+  exit 1
+fi
+
 # Debian package, and why the suite needs it.
 packages=(
   "docker-compose|Debian's docker-compose 1.29: an independent implementation of compose interpolation, and what builds and starts the test stacks"
