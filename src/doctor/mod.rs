@@ -28,7 +28,7 @@ pub struct Ctx<'a> {
     pub project: &'a Project,
     pub env: ContainerEnv,
     pub exporter: Exporter,
-    pub process: &'a dyn Fn(&str) -> Option<String>,
+    pub process: &'a (dyn Fn(&str) -> Option<String> + Sync),
     /// Variables `gp env` stores, inside a Gitpod workspace with `gp` on PATH.
     pub gp_env: Option<Vec<(String, String)>>,
     /// The backend's running code, image, launch command and active SDKs.
@@ -43,7 +43,10 @@ pub struct Ctx<'a> {
 }
 
 impl<'a> Ctx<'a> {
-    pub fn new(project: &'a Project, process: &'a dyn Fn(&str) -> Option<String>) -> Ctx<'a> {
+    pub fn new(
+        project: &'a Project,
+        process: &'a (dyn Fn(&str) -> Option<String> + Sync),
+    ) -> Ctx<'a> {
         let env = resolve::container_env(project, process);
         let exporter = resolve::exporter(&env, &Overrides::default());
         let gp_env = match (&project.gitpod.gp, project.gitpod.workspace) {
@@ -175,8 +178,25 @@ pub fn diagnose_offline(ctx: &Ctx) -> Diagnosis {
     // A crashing check is reported as such; the default hook's backtrace
     // message would only add noise to the report.
     std::panic::set_hook(Box::new(|_| {}));
-    for check in checks::OFFLINE {
-        let outcome = run_check(check, ctx);
+    // Two halves on two threads: the checks only read the context (its
+    // memos are once-cells), and the report keeps the catalogue's order.
+    let all = checks::OFFLINE;
+    let (first, second) = all.split_at(all.len() / 2);
+    let run_all =
+        |list: &[Check]| -> Vec<Checked> { list.iter().map(|c| run_check(c, ctx)).collect() };
+    let outcomes = std::thread::scope(|s| {
+        let later = s.spawn(|| run_all(second));
+        let mut out = run_all(first);
+        // run_check catches a check's panic; anything else is a bug to
+        // surface, never a half report.
+        out.extend(
+            later
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p)),
+        );
+        out
+    });
+    for (check, outcome) in all.iter().zip(outcomes) {
         d.record(check.name, check.title, check.category, outcome);
     }
     std::panic::set_hook(previous);

@@ -47,7 +47,7 @@ fn shell(vars: &'static [(&'static str, &'static str)]) -> impl Fn(&str) -> Opti
 }
 
 /// The input as doctor builds it: from the offline checks' context.
-fn input_of(p: &Project, shell: &dyn Fn(&str) -> Option<String>) -> StackInput {
+fn input_of(p: &Project, shell: &(dyn Fn(&str) -> Option<String> + Sync)) -> StackInput {
     input(&crate::doctor::Ctx::new(p, shell))
 }
 
