@@ -178,25 +178,32 @@ pub fn diagnose_offline(ctx: &Ctx) -> Diagnosis {
     // A crashing check is reported as such; the default hook's backtrace
     // message would only add noise to the report.
     std::panic::set_hook(Box::new(|_| {}));
-    // Two halves on two threads: the checks only read the context (its
-    // memos are once-cells), and the report keeps the catalogue's order.
+    // The checks only read the context (its memos are once-cells), so they
+    // run on two threads: every other check on each, since the costly code
+    // checks sit together at the end of the list. The report keeps the
+    // catalogue's order.
     let all = checks::OFFLINE;
-    let (first, second) = all.split_at(all.len() / 2);
-    let run_all =
-        |list: &[Check]| -> Vec<Checked> { list.iter().map(|c| run_check(c, ctx)).collect() };
-    let outcomes = std::thread::scope(|s| {
-        let later = s.spawn(|| run_all(second));
-        let mut out = run_all(first);
+    let run_every_other = |from: usize| -> Vec<Checked> {
+        all.iter()
+            .skip(from)
+            .step_by(2)
+            .map(|c| run_check(c, ctx))
+            .collect()
+    };
+    let (even, odd) = std::thread::scope(|s| {
+        let odd = s.spawn(|| run_every_other(1));
+        let even = run_every_other(0);
         // run_check catches a check's panic; anything else is a bug to
         // surface, never a half report.
-        out.extend(
-            later
-                .join()
-                .unwrap_or_else(|p| std::panic::resume_unwind(p)),
-        );
-        out
+        (
+            even,
+            odd.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+        )
     });
-    for (check, outcome) in all.iter().zip(outcomes) {
+    let (mut even, mut odd) = (even.into_iter(), odd.into_iter());
+    for (i, check) in all.iter().enumerate() {
+        let outcome = if i % 2 == 0 { even.next() } else { odd.next() };
+        let outcome = outcome.expect("one outcome per check");
         d.record(check.name, check.title, check.category, outcome);
     }
     std::panic::set_hook(previous);

@@ -10,12 +10,13 @@ use crate::usage::code::Code;
 use anyhow::Result;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
 #[derive(Debug, Default)]
 pub(crate) struct Shared {
-    /// Files as checks read them (`Project::read`).
-    texts: Memo<PathBuf, Result<Arc<str>, String>>,
+    /// Files as checks read them (`Project::read`). Checks run on two
+    /// threads: a cell per file, so two asking at once read it once.
+    texts: Memo<PathBuf, Arc<OnceLock<Read>>>,
     /// Project files as discovery reads them; only what was read is kept,
     /// so an error is produced again with its full context.
     files: Memo<PathBuf, Option<String>>,
@@ -24,6 +25,9 @@ pub(crate) struct Shared {
     /// The backend's code, by app module and code directory.
     codes: Memo<(PathBuf, Option<PathBuf>), Arc<Code>>,
 }
+
+/// A file's text as a check reads it, or why it could not be read.
+type Read = Result<Arc<str>, String>;
 
 struct Memo<K, V>(Mutex<HashMap<K, V>>);
 
@@ -61,12 +65,13 @@ impl Shared {
         if let Some(Some(text)) = self.files.get(&key) {
             return Ok(Arc::from(text));
         }
-        self.texts.get(&key).unwrap_or_else(|| {
-            let read = std::fs::read_to_string(path)
+        let cell = Arc::clone(self.texts.lock().entry(key).or_default());
+        cell.get_or_init(|| {
+            std::fs::read_to_string(path)
                 .map(Arc::from)
-                .map_err(|e| e.to_string());
-            self.texts.put(key, read)
+                .map_err(|e| e.to_string())
         })
+        .clone()
     }
 
     pub(super) fn text_file(&self, path: PathBuf) -> Result<TextFile> {

@@ -266,7 +266,17 @@ fn resolve(import: &Import, from: &Path, roots: &[PathBuf], probed: &Probed) -> 
         roots.to_vec()
     };
     let parts: Vec<&str> = rest.split('.').filter(|p| !p.is_empty()).collect();
+    // Every candidate below lies under `base/<first>` or is
+    // `base/<first>.py`: most imports name a library, and one look at the
+    // base's listing rules them out without building the candidates.
+    let first = parts
+        .first()
+        .copied()
+        .or(import.name.as_deref().filter(|n| *n != "*"));
     for base in &bases {
+        if first.is_some_and(|f| probed.lacks(base, f) && probed.lacks(base, &format!("{f}.py"))) {
+            continue;
+        }
         let dir = parts.iter().fold(base.clone(), |d, p| d.join(p));
         if let Some(name) = import.name.as_deref().filter(|n| *n != "*") {
             let sub = dir.join(name);

@@ -31,6 +31,16 @@ impl Probed {
         found.then_some(path)
     }
 
+    /// `dir`'s listing (read once) has no entry `name`; false when that
+    /// cannot be told from a listing.
+    pub(super) fn lacks(&self, dir: &Path, name: &str) -> bool {
+        match self.listing(dir) {
+            Listing::Listed(entries) => !entries.contains_key(std::ffi::OsStr::new(name)),
+            Listing::Absent => true,
+            Listing::Unlistable => false,
+        }
+    }
+
     fn listing(&self, dir: &Path) -> Listing {
         if let Some(known) = self.lock().get(dir) {
             return known.clone();
