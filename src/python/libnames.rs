@@ -19,7 +19,9 @@ type Bits = u128;
 pub struct Package {
     pub name: &'static str,
     pub versions: Vec<&'static str>,
-    parsed: Vec<Version>,
+    /// The versions read, the first time a package is asked about: a run
+    /// asks about the few packages its requirements name.
+    parsed: OnceLock<Vec<Version>>,
     modules: HashMap<&'static str, ModuleEntry>,
 }
 
@@ -71,7 +73,7 @@ pub struct Table {
     owner: HashMap<&'static str, usize>,
     /// Proper prefixes of shipped modules that no package ships itself:
     /// namespace packages, open to any distribution.
-    namespaces: HashSet<String>,
+    namespaces: HashSet<&'static str>,
 }
 
 pub fn table() -> &'static Table {
@@ -149,7 +151,7 @@ fn parse(data: &'static str) -> Result<Table, String> {
             "@package" => packages.push(Package {
                 name: rest.ok_or_else(|| err("package without a name"))?,
                 versions: Vec::new(),
-                parsed: Vec::new(),
+                parsed: OnceLock::new(),
                 modules: HashMap::default(),
             }),
             "@versions" => {
@@ -160,11 +162,6 @@ fn parse(data: &'static str) -> Result<Table, String> {
                 if p.versions.len() > 128 {
                     return Err(err("more than 128 versions"));
                 }
-                p.parsed = p
-                    .versions
-                    .iter()
-                    .map(|v| Version::parse(v).ok_or_else(|| err("bad version")))
-                    .collect::<Result<_, _>>()?;
             }
             "@module" => {
                 let p = packages
@@ -191,7 +188,7 @@ fn parse(data: &'static str) -> Result<Table, String> {
         let mut prefix = *m;
         while let Some((parent, _)) = prefix.rsplit_once('.') {
             if !owner.contains_key(parent) {
-                namespaces.insert(parent.to_owned());
+                namespaces.insert(parent);
             }
             prefix = parent;
         }
@@ -201,6 +198,19 @@ fn parse(data: &'static str) -> Result<Table, String> {
         owner,
         namespaces,
     })
+}
+
+impl Package {
+    /// The versions, read (the generator's --check test and the table test
+    /// keep each one readable).
+    pub fn parsed(&self) -> &[Version] {
+        self.parsed.get_or_init(|| {
+            self.versions
+                .iter()
+                .map(|v| Version::parse(v).expect("library_names.txt versions are well formed"))
+                .collect()
+        })
+    }
 }
 
 impl Table {
@@ -260,15 +270,16 @@ pub fn select_version(package: &str, specifier: Option<&str>) -> VersionSel {
     let Some(parsed) = Specifier::parse(spec) else {
         return sel(None, false);
     };
+    let versions = p.parsed();
     let newest = (0..p.versions.len())
-        .filter(|&i| parsed.matches(p.versions[i], &p.parsed[i]))
-        .max_by(|&a, &b| p.parsed[a].cmp(&p.parsed[b]));
+        .filter(|&i| parsed.matches(p.versions[i], &versions[i]))
+        .max_by(|&a, &b| versions[a].cmp(&versions[b]));
     if newest.is_some() {
         return sel(newest, false);
     }
     // `==1.9.0` when the table records 1.9.1: the same minor series.
     let series = parsed.pinned().map(Version::series);
-    let same = (0..p.versions.len()).find(|&i| Some(p.parsed[i].series()) == series);
+    let same = (0..p.versions.len()).find(|&i| Some(versions[i].series()) == series);
     sel(same, same.is_some())
 }
 
@@ -282,7 +293,7 @@ fn otel_train(package: &str) -> Option<bool> {
     if !p.name.starts_with("opentelemetry-") {
         return None;
     }
-    Some(p.parsed.first()?.release.first() == Some(&1))
+    Some(p.parsed().first()?.release.first() == Some(&1))
 }
 
 /// [`select_version`] for a package given every declared requirement

@@ -43,12 +43,17 @@ fn the_table_covers_every_library_with_its_versions() {
         assert!(!p.versions.is_empty(), "{name}");
         // Versions are listed oldest first.
         assert!(
-            p.parsed.windows(2).all(|w| w[0] < w[1]),
+            p.parsed().windows(2).all(|w| w[0] < w[1]),
             "{name}: {:?}",
             p.versions
         );
     }
     assert_eq!(t.package("opentelemetry-sdk").unwrap().versions[0], "1.9.1");
+    // Versions are read when a package is first asked about: every one of
+    // every package must read (a bad one would panic there).
+    for p in t.packages() {
+        assert_eq!(p.parsed().len(), p.versions.len(), "{}", p.name);
+    }
 }
 
 #[test]
