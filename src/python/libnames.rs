@@ -44,6 +44,46 @@ struct Names {
 }
 
 impl ModuleEntry {
+    /// What follows `head` on its line in the body (`Some(None)`: nothing),
+    /// read as [`ModuleEntry::read`] would, straight from the text: most
+    /// questions are about a name that is there, and one search costs less
+    /// than reading every name of the module into a map.
+    fn line(&self, head: &str) -> Option<Option<&'static str>> {
+        // Empty lines and comments are no names.
+        if head.is_empty() || head.starts_with('#') {
+            return None;
+        }
+        let body: &'static str = self.body;
+        let mut found = None;
+        for at in memchr::memmem::find_iter(body.as_bytes(), head.as_bytes()) {
+            if at > 0 && body.as_bytes()[at - 1] != b'\n' {
+                continue;
+            }
+            let after = &body[at + head.len()..];
+            let line = &after[..after.find('\n').unwrap_or(after.len())];
+            let line = line.strip_suffix('\r').unwrap_or(line);
+            found = match line.strip_prefix(' ') {
+                Some(rest) => Some((!rest.is_empty()).then_some(rest)),
+                None if line.is_empty() => Some(None),
+                // A longer name that starts with this one.
+                None => continue,
+            };
+        }
+        found
+    }
+
+    /// The versions that define `name` (0: none).
+    fn versions_of(&self, name: &str) -> Bits {
+        self.line(name)
+            .map_or(0, |rest| bits(rest, self.present).unwrap_or(0))
+    }
+
+    /// The versions in which the module makes names at run time.
+    fn dynamic(&self) -> Bits {
+        self.line("@dynamic")
+            .map_or(0, |rest| bits(rest, self.all).unwrap_or(0))
+    }
+
     fn read(&self) -> &Names {
         self.names.get_or_init(|| {
             let mut out = Names::default();
@@ -455,10 +495,10 @@ pub fn check_name(module: &str, name: &str, selected: &VersionSel) -> NameCheck 
     if entry.present & bit == 0 {
         return NameCheck::UnknownModule;
     }
-    if entry.read().dynamic & bit != 0 {
+    if entry.dynamic() & bit != 0 {
         return NameCheck::Dynamic;
     }
-    if entry.read().names.get(name).is_some_and(|b| b & bit != 0) {
+    if entry.versions_of(name) & bit != 0 {
         return NameCheck::Present;
     }
     let sub = format!("{module}.{name}");

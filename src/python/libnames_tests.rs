@@ -345,3 +345,26 @@ fn every_module_body_of_the_table_is_well_formed() {
     }
     assert!(modules > 100, "{modules}");
 }
+
+/// The line search the name checks use answers as the full read of each
+/// module's names, for every name and module of the table, and for names
+/// that are not there (a prefix, a longer name, an empty one).
+#[test]
+fn looking_a_name_up_in_the_text_answers_as_reading_the_module() {
+    let mut asked = 0;
+    for p in table().packages() {
+        for entry in p.modules.values() {
+            let names = entry.read();
+            assert_eq!(entry.dynamic(), names.dynamic);
+            for (name, bits) in &names.names {
+                assert_eq!(entry.versions_of(name), *bits, "{} {name}", p.name);
+                for other in [&name[..name.len() - 1], &format!("{name}_x"), ""] {
+                    let expected = names.names.get(other).copied().unwrap_or(0);
+                    assert_eq!(entry.versions_of(other), expected, "{} {other:?}", p.name);
+                }
+                asked += 1;
+            }
+        }
+    }
+    assert!(asked > 1000, "{asked}");
+}
