@@ -206,6 +206,17 @@ fn wait_for_line(rx: &std::sync::mpsc::Receiver<String>, prefix: &str) -> Vec<St
     }
 }
 
+/// Every line still to come: the reader thread ends at the end of the
+/// stream, which can be a moment after the child exits (`try_iter` there
+/// lost the last lines under load).
+fn rest_of(rx: &std::sync::mpsc::Receiver<String>) -> Vec<String> {
+    let mut rest = Vec::new();
+    while let Ok(line) = rx.recv_timeout(Duration::from_secs(30)) {
+        rest.push(line);
+    }
+    rest
+}
+
 fn signal(child: &Child, sig: libc::c_int) {
     // SAFETY: sending a signal to our own child process.
     unsafe { libc::kill(child.id() as libc::pid_t, sig) };
@@ -228,7 +239,7 @@ fn a_signal_during_the_write_leaves_the_old_files_and_no_temp_file() {
         assert!(!temp_files(dir).is_empty(), "{at}: the write is under way");
         signal(&child, sig);
         let status = wait_bounded(&mut child, Duration::from_secs(15));
-        let rest: Vec<String> = rx.try_iter().collect();
+        let rest = rest_of(&rx);
         assert_eq!(status.code(), Some(2), "{at}: {rest:?}");
         let err = rest.join("\n");
         assert!(err.contains("interrupted"), "{at}: {err}");
@@ -267,7 +278,7 @@ fn a_signal_while_gp_runs_stops_it_and_changes_no_file() {
     let start = Instant::now();
     let status = wait_bounded(&mut child, Duration::from_secs(15));
     assert!(start.elapsed() < Duration::from_secs(10));
-    let err: String = rx.try_iter().collect::<Vec<_>>().join("\n");
+    let err: String = rest_of(&rx).join("\n");
     assert_eq!(status.code(), Some(2), "{err}");
     assert!(err.contains("interrupted"), "{err}");
     assert!(err.contains("no file was changed"), "{err}");
@@ -289,7 +300,7 @@ fn a_file_edited_during_the_write_is_not_overwritten_and_the_rest_is_restored() 
     theirs.push_str("requests\n");
     std::fs::write(&req, &theirs).unwrap();
     let status = wait_bounded(&mut child, Duration::from_secs(30));
-    let err: String = rx.try_iter().collect::<Vec<_>>().join("\n");
+    let err: String = rest_of(&rx).join("\n");
     assert_eq!(status.code(), Some(2), "{err}");
     assert!(
         err.contains("backend-flask/requirements.txt changed while"),

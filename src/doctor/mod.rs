@@ -178,32 +178,37 @@ pub fn diagnose_offline(ctx: &Ctx) -> Diagnosis {
     // A crashing check is reported as such; the default hook's backtrace
     // message would only add noise to the report.
     std::panic::set_hook(Box::new(|_| {}));
-    // The checks only read the context (its memos are once-cells), so they
-    // run on two threads: every other check on each, since the costly code
-    // checks sit together at the end of the list. The report keeps the
-    // catalogue's order.
+    // The checks only read the context (its memos are once-cells), so two
+    // threads take them from one queue, the costly code checks at the end
+    // of the list first, so that neither thread is left with a long one at
+    // the end. The report keeps the catalogue's order.
     let all = checks::OFFLINE;
-    let run_every_other = |from: usize| -> Vec<Checked> {
-        all.iter()
-            .skip(from)
-            .step_by(2)
-            .map(|c| run_check(c, ctx))
-            .collect()
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let take = || -> Vec<(usize, Checked)> {
+        let mut out = Vec::new();
+        loop {
+            let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            let Some(i) = all.len().checked_sub(n + 1) else {
+                return out;
+            };
+            out.push((i, run_check(&all[i], ctx)));
+        }
     };
-    let (even, odd) = std::thread::scope(|s| {
-        let odd = s.spawn(|| run_every_other(1));
-        let even = run_every_other(0);
+    let mut outcomes = std::thread::scope(|s| {
+        let helper = s.spawn(take);
+        let mut out = take();
         // run_check catches a check's panic; anything else is a bug to
         // surface, never a half report.
-        (
-            even,
-            odd.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
-        )
+        out.extend(
+            helper
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p)),
+        );
+        out
     });
-    let (mut even, mut odd) = (even.into_iter(), odd.into_iter());
-    for (i, check) in all.iter().enumerate() {
-        let outcome = if i % 2 == 0 { even.next() } else { odd.next() };
-        let outcome = outcome.expect("one outcome per check");
+    outcomes.sort_unstable_by_key(|(i, _)| *i);
+    assert_eq!(outcomes.len(), all.len(), "one outcome per check");
+    for (check, (_, outcome)) in all.iter().zip(outcomes) {
         d.record(check.name, check.title, check.category, outcome);
     }
     std::panic::set_hook(previous);
