@@ -32,17 +32,17 @@ pub fn mask_shapes(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while !rest.is_empty() {
+        // Bytes, not chars: the boundaries are ASCII, and a byte of a
+        // multi-byte char is never one of these.
         let start = rest
-            .char_indices()
-            .find(|&(_, c)| c.is_ascii_alphanumeric())
-            .map(|(i, _)| i)
+            .bytes()
+            .position(|c| c.is_ascii_alphanumeric())
             .unwrap_or(rest.len());
         out.push_str(&rest[..start]);
         rest = &rest[start..];
         let end = rest
-            .char_indices()
-            .find(|&(_, c)| !(c.is_ascii_alphanumeric() || c == '_' || c == '/' || c == '+'))
-            .map(|(i, _)| i)
+            .bytes()
+            .position(|c| !(c.is_ascii_alphanumeric() || matches!(c, b'_' | b'/' | b'+')))
             .unwrap_or(rest.len());
         let word = &rest[..end];
         if is_secret_shaped(word, &out) {
@@ -114,7 +114,14 @@ fn is_secret_shaped(word: &str, before: &str) -> bool {
     }
     let tail = before.trim_end_matches([' ', '=', ':', '"', '\'']);
     // Whatever is given as the key's header is the key, whatever its shape.
-    if b.len() >= 8 && tail.to_ascii_lowercase().ends_with("x-honeycomb-team") {
+    // (The end of the text only: lowering all of `before` for every word
+    // made masking a long text quadratic.)
+    const HEADER: &[u8] = b"x-honeycomb-team";
+    let t = tail.as_bytes();
+    if b.len() >= 8
+        && t.len() >= HEADER.len()
+        && t[t.len() - HEADER.len()..].eq_ignore_ascii_case(HEADER)
+    {
         return true;
     }
     // AWS secret keys have no prefix of their own; mask them by their variable name.
@@ -224,5 +231,23 @@ mod tests {
         let text = "OTEL_SERVICE_NAME: backend-flask # a comment, https://api.honeycomb.io";
         assert_eq!(mask_shapes(text), text);
         assert_eq!(mask_shapes("ünïcode ok"), "ünïcode ok");
+    }
+
+    /// Words are cut at the same places next to multi-byte characters, and
+    /// the header rule reads only the end of a long text before the value,
+    /// in any case.
+    #[test]
+    fn words_next_to_multibyte_text_and_after_a_long_text() {
+        let key = "Ab3dEf7hIj9kLm1nOp2qRs"; // 22: mixed case and digits
+        assert_eq!(mask_shapes(&format!("ü{key}é")), "üAb3dEf…é");
+        let long = "ordinary words, ünïcode too; ".repeat(2_000);
+        let text = format!("{long}X-Honeycomb-Team: zz9weirdvalue end");
+        let out = mask_shapes(&text);
+        assert!(out.starts_with(&long), "the text before is kept");
+        assert!(
+            out.ends_with("X-Honeycomb-Team: zz… end"),
+            "{}",
+            &out[long.len()..]
+        );
     }
 }

@@ -14,7 +14,6 @@ mod saved;
 #[path = "analysis_walk.rs"]
 mod walk_facts;
 
-pub(crate) use saved::Analyses;
 use walk_facts::Facts;
 
 /// A parsed Python module. Holds its own source so that node offsets stay valid.
@@ -195,10 +194,7 @@ impl Module {
     }
 
     pub fn top_level_assignments(&self) -> Vec<Assignment> {
-        self.memo
-            .assignments
-            .get_or_init(|| self.read_assignments())
-            .clone()
+        self.assignments().to_vec()
     }
 
     fn read_assignments(&self) -> Vec<Assignment> {
@@ -247,15 +243,22 @@ impl Module {
 
     /// Comments are not statements and are left out.
     pub fn top_level_statements(&self) -> Vec<Statement> {
+        self.statements().to_vec()
+    }
+
+    fn statements(&self) -> &[Statement] {
+        self.memo.statements.get_or_init(|| {
+            self.top_level_nodes()
+                .into_iter()
+                .map(|n| self.statement(n))
+                .collect()
+        })
+    }
+
+    fn assignments(&self) -> &[Assignment] {
         self.memo
-            .statements
-            .get_or_init(|| {
-                self.top_level_nodes()
-                    .into_iter()
-                    .map(|n| self.statement(n))
-                    .collect()
-            })
-            .clone()
+            .assignments
+            .get_or_init(|| self.read_assignments())
     }
 
     /// If there are neither imports nor a docstring, the insertion point skips

@@ -14,6 +14,17 @@ pub(crate) struct Analyses {
     statements: Vec<Statement>,
 }
 
+/// [`Analyses`] by reference, for storing.
+#[derive(serde::Serialize)]
+pub(crate) struct AnalysesRef<'m> {
+    facts: &'m super::Facts,
+    scope: &'m crate::python::scope::Walked,
+    names: &'m crate::python::names::facts::Facts,
+    literals: &'m [crate::python::literals::Literal],
+    assignments: &'m [Assignment],
+    statements: &'m [Statement],
+}
+
 impl Module {
     /// A module whose analyses were computed by an earlier run (the cache
     /// checked that `source` is the text they were computed from, and that
@@ -29,15 +40,17 @@ impl Module {
         module
     }
 
-    /// Every analysis, run now if not yet, for the cache to store.
-    pub(crate) fn analyses(&self) -> Analyses {
-        Analyses {
-            facts: self.facts().clone(),
-            scope: crate::python::scope::walked(self).clone(),
-            names: crate::python::names::facts::Facts::of(self).clone(),
-            literals: crate::python::literals::literals(self).to_vec(),
-            assignments: self.top_level_assignments(),
-            statements: self.top_level_statements(),
+    /// Every analysis, run now if not yet, for the cache to store: borrowed,
+    /// since storing needs no copy of them (the same fields in the same
+    /// order as [`Analyses`], so the stored form is the same).
+    pub(crate) fn analyses(&self) -> AnalysesRef<'_> {
+        AnalysesRef {
+            facts: self.facts(),
+            scope: crate::python::scope::walked(self),
+            names: crate::python::names::facts::Facts::of(self),
+            literals: crate::python::literals::literals(self),
+            assignments: self.assignments(),
+            statements: self.statements(),
         }
     }
 

@@ -10,7 +10,7 @@
 //! Where: `$CRUDDUR_OBS_CACHE_DIR`, else `$XDG_CACHE_HOME/cruddur-obs`, else
 //! `~/.cache/cruddur-obs`; `CRUDDUR_OBS_CACHE_DIR=` (empty) turns it off.
 
-use crate::python::analysis::{Analyses, Module};
+use crate::python::analysis::Module;
 use std::hash::{Hash, Hasher};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -29,7 +29,7 @@ pub(crate) struct Cache {
 /// An entry is the text's length in decimal and a newline, the text as it
 /// is, then the analyses in postcard's compact form: comparing the text
 /// costs a memcmp, and the analyses read several times faster than JSON.
-fn encode(source: &str, analyses: &Analyses) -> Option<Vec<u8>> {
+fn encode(source: &str, analyses: &impl serde::Serialize) -> Option<Vec<u8>> {
     let mut out = format!("{}\n{source}", source.len()).into_bytes();
     out.extend(postcard::to_stdvec(analyses).ok()?);
     Some(out)
