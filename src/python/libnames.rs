@@ -37,11 +37,8 @@ struct ModuleEntry {
     names: OnceLock<Names>,
 }
 
-#[derive(Default)]
-struct Names {
-    dynamic: Bits,
-    names: HashMap<&'static str, Bits>,
-}
+/// A module's names and the versions that define each.
+type Names = HashMap<&'static str, Bits>;
 
 impl ModuleEntry {
     /// What follows `head` on its line in the body (`Some(None)`: nothing),
@@ -84,6 +81,8 @@ impl ModuleEntry {
             .map_or(0, |rest| bits(rest, self.all).unwrap_or(0))
     }
 
+    /// Every name of the module (`@dynamic` is read by [`Self::dynamic`]),
+    /// for suggestions and for the modules that define a name.
     fn read(&self) -> &Names {
         self.names.get_or_init(|| {
             let mut out = Names::default();
@@ -95,11 +94,8 @@ impl ModuleEntry {
                 let (head, rest) = line.split_once(' ').unwrap_or((line, ""));
                 let rest = (!rest.is_empty()).then_some(rest);
                 // The generator's --check test keeps the table well formed.
-                if head == "@dynamic" {
-                    out.dynamic = bits(rest, self.all).unwrap_or(0);
-                } else {
-                    out.names
-                        .insert(head, bits(rest, self.present).unwrap_or(0));
+                if head != "@dynamic" {
+                    out.insert(head, bits(rest, self.present).unwrap_or(0));
                 }
             }
             out
@@ -452,13 +448,7 @@ pub fn modules_defining(name: &str) -> Vec<(&'static str, &'static str)> {
         let newest: Bits = 1 << (p.versions.len() - 1);
         for (module, entry) in &p.modules {
             let public = !module.split('.').any(|part| part.starts_with('_'));
-            if public
-                && entry
-                    .read()
-                    .names
-                    .get(name)
-                    .is_some_and(|b| b & newest != 0)
-            {
+            if public && entry.read().get(name).is_some_and(|b| b & newest != 0) {
                 out.push((module, p.name));
             }
         }
@@ -510,10 +500,9 @@ pub fn check_name(module: &str, name: &str, selected: &VersionSel) -> NameCheck 
     let p = table()
         .package(&selected.package)
         .expect("selected package is known");
-    let with_it = entry.read().names.get(name).copied().unwrap_or(0);
+    let with_it = entry.read().get(name).copied().unwrap_or(0);
     let candidates = entry
         .read()
-        .names
         .iter()
         .filter(|(_, b)| *b & bit != 0)
         .map(|(n, _)| *n);

@@ -41,11 +41,14 @@ impl Probed {
         }
     }
 
+    /// Held locked while listing: parse workers resolve imports side by
+    /// side, and two asking for one directory read it once.
     fn listing(&self, dir: &Path) -> Listing {
-        if let Some(known) = self.lock().get(dir) {
-            return known.clone();
+        let mut known = self.lock();
+        if let Some(listing) = known.get(dir) {
+            return listing.clone();
         }
-        let listing = if self.known_absent(dir) {
+        let listing = if known_absent(&known, dir) {
             Listing::Absent
         } else {
             match std::fs::read_dir(dir) {
@@ -64,32 +67,31 @@ impl Probed {
                 Err(_) => Listing::Absent,
             }
         };
-        self.lock().insert(dir.to_path_buf(), listing.clone());
+        known.insert(dir.to_path_buf(), listing.clone());
         listing
-    }
-
-    /// The nearest ancestor already read says `dir` cannot exist. Only
-    /// listings read anyway answer: listing parents just to ask would climb
-    /// out of the project.
-    fn known_absent(&self, dir: &Path) -> bool {
-        let known = self.lock();
-        let mut child = dir;
-        while let Some(parent) = child.parent() {
-            match known.get(parent) {
-                Some(Listing::Absent) => return true,
-                Some(Listing::Listed(entries)) => {
-                    return child.file_name().is_some_and(|n| !entries.contains_key(n))
-                }
-                Some(Listing::Unlistable) => return false,
-                None => child = parent,
-            }
-        }
-        false
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, crate::fasthash::FxHashMap<PathBuf, Listing>> {
         self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
+}
+
+/// The nearest ancestor already read says `dir` cannot exist. Only
+/// listings read anyway answer: listing parents just to ask would climb
+/// out of the project.
+fn known_absent(known: &crate::fasthash::FxHashMap<PathBuf, Listing>, dir: &Path) -> bool {
+    let mut child = dir;
+    while let Some(parent) = child.parent() {
+        match known.get(parent) {
+            Some(Listing::Absent) => return true,
+            Some(Listing::Listed(entries)) => {
+                return child.file_name().is_some_and(|n| !entries.contains_key(n))
+            }
+            Some(Listing::Unlistable) => return false,
+            None => child = parent,
+        }
+    }
+    false
 }
 
 #[cfg(test)]
