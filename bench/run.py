@@ -157,19 +157,24 @@ def big_project(services):
 
 
 def bench_scale():
+    """Interleaved blocks as for the week-2 ratios: a block of 200-service
+    runs, then a block of 2,000-service runs, and again; median / median."""
     env = {"PATH": os.environ["PATH"], "HOME": "/tmp", "HONEYCOMB_API_KEY": KEY}
-    runs = max(3, RUNS // 4)
-    rows = {}
-    for n in (200, 2000):
-        d = big_project(n)
-        rows[n] = (
-            median_ms([BIN, "doctor", "--offline", "--no-stack", "--dir", d], runs=runs, env=env),
-            median_ms([BIN, "init", "--dry-run", "--no-input", "--dir", d], runs=runs, env=env),
-        )
-        shutil.rmtree(d)
-    for i, what in enumerate(["doctor --offline", "init --dry-run"]):
-        small, big = rows[200][i], rows[2000][i]
+    rounds = max(2, RUNS // 7)
+    dirs = {n: big_project(n) for n in (200, 2000)}
+    commands = {
+        "doctor --offline": lambda d: [BIN, "doctor", "--offline", "--no-stack", "--dir", d],
+        "init --dry-run": lambda d: [BIN, "init", "--dry-run", "--no-input", "--dir", d],
+    }
+    for what, cmd in commands.items():
+        times = {200: [], 2000: []}
+        for _ in range(rounds):
+            for n, d in dirs.items():
+                times[n] += spawn_block(cmd(d), env, runs=5)
+        small, big = statistics.median(times[200]), statistics.median(times[2000])
         print(f"{what:17} 200 services: {small:8.1f} ms   2,000: {big:8.1f} ms   ratio {big / small:5.1f}x (target <= 12x)")
+    for d in dirs.values():
+        shutil.rmtree(d)
 
 
 def bench_offline():

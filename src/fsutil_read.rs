@@ -51,21 +51,60 @@ pub fn read_optional_project_file(path: &Path) -> Result<Option<String>> {
 /// Largest file read: source and configuration files are far smaller.
 pub const MAX_BYTES: u64 = 16 * 1024 * 1024;
 
-/// Reads a UTF-8 text file, following symlinks.
-pub fn read_text_following(path: &Path) -> Result<String> {
+/// What a path leads to, following links: one `stat` for a file that is
+/// there (the common case); a second only to say why one is not.
+enum Target {
+    Found(fs::Metadata),
+    /// Nothing at the path, not even a dangling link.
+    Missing(std::io::Error),
+}
+
+fn target(path: &Path) -> Result<Target> {
     let shown = path.display();
-    let link = fs::symlink_metadata(path)
-        .with_context(|| format!("cannot read {shown}: it does not exist or is not accessible"))?;
-    let meta = match fs::metadata(path) {
-        Ok(m) => m,
-        Err(_) if link.file_type().is_symlink() => {
+    let err = match fs::metadata(path) {
+        Ok(meta) => return Ok(Target::Found(meta)),
+        Err(e) => e,
+    };
+    match fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Target::Missing(e)),
+        Err(e) => Err(e).with_context(|| {
+            format!("cannot read {shown}: it does not exist or is not accessible")
+        }),
+        Ok(link) if link.file_type().is_symlink() => {
             let to = fs::read_link(path)
                 .map(|t| t.display().to_string())
                 .unwrap_or_default();
             bail!("{shown} is a symbolic link to {to}, which does not exist or is not accessible")
         }
-        Err(e) => return Err(e).with_context(|| format!("cannot read {shown}")),
-    };
+        Ok(_) => Err(err).with_context(|| format!("cannot read {shown}")),
+    }
+}
+
+/// Reads a UTF-8 text file, following symlinks.
+pub fn read_text_following(path: &Path) -> Result<String> {
+    match target(path)? {
+        Target::Found(meta) => read_regular(path, &meta),
+        Target::Missing(e) => Err(e).with_context(|| {
+            format!(
+                "cannot read {}: it does not exist or is not accessible",
+                path.display()
+            )
+        }),
+    }
+}
+
+/// [`read_text_following`], with `Ok(None)` when nothing is at `path`.
+pub fn read_optional_following(path: &Path) -> Result<Option<String>> {
+    match target(path)? {
+        Target::Found(meta) => read_regular(path, &meta).map(Some),
+        Target::Missing(_) => Ok(None),
+    }
+}
+
+/// Reads what `meta` (followed) says is at `path`: only a regular file
+/// of sane size, so a link to a FIFO or `/dev/zero` is never opened.
+fn read_regular(path: &Path, meta: &fs::Metadata) -> Result<String> {
+    let shown = path.display();
     if !meta.is_file() {
         bail!("{shown} is not a regular file");
     }
@@ -76,7 +115,7 @@ pub fn read_text_following(path: &Path) -> Result<String> {
             MAX_BYTES / (1024 * 1024)
         );
     }
-    let mut bytes = Vec::new();
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
     fs::File::open(path)
         .and_then(|f| f.take(MAX_BYTES + 1).read_to_end(&mut bytes))
         .with_context(|| format!("cannot read {shown} (check its permissions)"))?;
@@ -95,14 +134,6 @@ pub fn read_text_following(path: &Path) -> Result<String> {
             e.utf8_error().valid_up_to()
         )
     })
-}
-
-/// [`read_text_following`], with `Ok(None)` when nothing is at `path`.
-pub fn read_optional_following(path: &Path) -> Result<Option<String>> {
-    match fs::symlink_metadata(path) {
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        _ => read_text_following(path).map(Some),
-    }
 }
 
 #[cfg(test)]
@@ -135,5 +166,28 @@ mod tests {
             read_optional_following(&dir.path().join("none")).unwrap(),
             None
         );
+        // A dangling link is something, and says where it points.
+        let e = read_optional_following(&dangling).unwrap_err().to_string();
+        assert!(
+            e.contains("symbolic link to") && e.contains("nowhere"),
+            "{e}"
+        );
+        let e = format!(
+            "{:#}",
+            read_text_following(&dir.path().join("none")).unwrap_err()
+        );
+        assert!(
+            e.contains("none: it does not exist or is not accessible"),
+            "{e}"
+        );
+        let e = read_text_following(dir.path()).unwrap_err().to_string();
+        assert!(e.contains("not a regular file"), "{e}");
+        // A FIFO is refused without being opened (opening one would wait
+        // for a writer).
+        let fifo = dir.path().join("fifo.yml");
+        let c = std::ffi::CString::new(fifo.as_os_str().as_encoded_bytes()).unwrap();
+        assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+        let e = read_text_following(&fifo).unwrap_err().to_string();
+        assert!(e.contains("not a regular file"), "{e}");
     }
 }

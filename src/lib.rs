@@ -25,4 +25,5 @@ pub mod resolve;
 pub mod secrets;
 pub mod send;
 pub mod steps;
+pub mod threads;
 pub mod usage;

@@ -60,6 +60,7 @@ fn help_names_the_variables_each_command_reads() {
                 "AWS_DEFAULT_REGION",
                 "CRUDDUR_OBS_XRAY_ADDRESS",
                 "CRUDDUR_OBS_CACHE_DIR",
+                "CRUDDUR_OBS_THREADS",
                 "NO_COLOR",
             ],
         ),

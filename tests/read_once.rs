@@ -42,6 +42,9 @@ fn opens(strace: &Path, dir: &Path) -> BTreeMap<String, usize> {
         .env_clear()
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("HOME", std::env::temp_dir())
+        // Two threads even for a small project: two checks asking for one
+        // file at once is what could read it twice.
+        .env("CRUDDUR_OBS_THREADS", "2")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()

@@ -171,6 +171,19 @@ pub fn run_check(check: &Check, ctx: &Ctx) -> Checked {
     Ok(checked)
 }
 
+/// What the checks read most: the backend's running modules and the
+/// compose files, in bytes.
+fn input_size(ctx: &Ctx) -> usize {
+    let code: usize = ctx
+        .code()
+        .mods
+        .iter()
+        .map(|m| m.module.source().len())
+        .sum();
+    let compose: usize = ctx.project.compose.files.iter().map(|f| f.text.len()).sum();
+    code + compose
+}
+
 /// Every offline check, over one context.
 pub fn diagnose_offline(ctx: &Ctx) -> Diagnosis {
     let mut d = Diagnosis::default();
@@ -178,10 +191,10 @@ pub fn diagnose_offline(ctx: &Ctx) -> Diagnosis {
     // A crashing check is reported as such; the default hook's backtrace
     // message would only add noise to the report.
     std::panic::set_hook(Box::new(|_| {}));
-    // The checks only read the context (its memos are once-cells), so two
-    // threads take them from one queue, the costly code checks at the end
-    // of the list first, so that neither thread is left with a long one at
-    // the end. The report keeps the catalogue's order.
+    // The checks only read the context (its memos are once-cells), so on a
+    // large project two threads take them from one queue, the costly code
+    // checks at the end of the list first, so that neither thread is left
+    // with a long one at the end. The report keeps the catalogue's order.
     let all = checks::OFFLINE;
     let next = std::sync::atomic::AtomicUsize::new(0);
     let take = || -> Vec<(usize, Checked)> {
@@ -194,18 +207,22 @@ pub fn diagnose_offline(ctx: &Ctx) -> Diagnosis {
             out.push((i, run_check(&all[i], ctx)));
         }
     };
-    let mut outcomes = std::thread::scope(|s| {
-        let helper = s.spawn(take);
-        let mut out = take();
-        // run_check catches a check's panic; anything else is a bug to
-        // surface, never a half report.
-        out.extend(
-            helper
-                .join()
-                .unwrap_or_else(|p| std::panic::resume_unwind(p)),
-        );
-        out
-    });
+    let mut outcomes = if crate::threads::for_checks(input_size(ctx)) < 2 {
+        take()
+    } else {
+        std::thread::scope(|s| {
+            let helper = s.spawn(take);
+            let mut out = take();
+            // run_check catches a check's panic; anything else is a bug to
+            // surface, never a half report.
+            out.extend(
+                helper
+                    .join()
+                    .unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            );
+            out
+        })
+    };
     outcomes.sort_unstable_by_key(|(i, _)| *i);
     assert_eq!(outcomes.len(), all.len(), "one outcome per check");
     for (check, (_, outcome)) in all.iter().zip(outcomes) {

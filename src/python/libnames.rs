@@ -3,18 +3,43 @@
 //! scripts/gen-library-names.py), and the questions asked of it: which
 //! version do the requirements select, and does that version have a name.
 
-use crate::fasthash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use crate::fasthash::FxHashMap as HashMap;
 use std::sync::OnceLock;
 
 #[path = "libnames_version.rs"]
 mod version;
 
+#[path = "libnames_index.rs"]
+mod index;
+
 pub use version::{Specifier, Version};
+
+use index::{all_bits, bits, Bits, Span};
 
 const DATA: &str = include_str!("library_names.txt");
 
-/// Versions as a bitset over a package's version list.
-type Bits = u128;
+/// A package of the build-time index: its name and its `@versions` list.
+struct PackageDef {
+    name: Span,
+    versions: Span,
+    count: usize,
+}
+
+/// A module of the build-time index (sorted by name).
+struct ModuleDef {
+    name: Span,
+    package: usize,
+    present: Bits,
+    body: Span,
+}
+
+// PACKAGES, MODULES and NAMESPACES: library_names.txt's directive lines, read
+// by build.rs with index::index.
+include!(concat!(env!("OUT_DIR"), "/library_index.rs"));
+
+fn text((a, b): Span) -> &'static str {
+    &DATA[a as usize..b as usize]
+}
 
 pub struct Package {
     pub name: &'static str,
@@ -22,23 +47,25 @@ pub struct Package {
     /// The versions read, the first time a package is asked about: a run
     /// asks about the few packages its requirements name.
     parsed: OnceLock<Vec<Version>>,
-    modules: HashMap<&'static str, ModuleEntry>,
 }
 
-/// One module: the versions that ship it (read when the table loads) and
-/// its names, read from the table's text the first time it is asked about:
-/// a run asks about a handful of the table's modules.
+/// One module: the versions that ship it and its names, read from the
+/// table's text the first time it is asked about: a run asks about a
+/// handful of the table's modules.
 struct ModuleEntry {
     present: Bits,
     /// The lines after `@module`, up to the next module.
     body: &'static str,
     /// The package's versions bitset (every version).
     all: Bits,
-    names: OnceLock<Names>,
+    names: &'static OnceLock<Names>,
 }
 
 /// A module's names and the versions that define each.
 type Names = HashMap<&'static str, Bits>;
+
+/// Each module's names, once read (indexed as MODULES).
+static NAMES: [OnceLock<Names>; MODULE_COUNT] = [const { OnceLock::new() }; MODULE_COUNT];
 
 impl ModuleEntry {
     /// What follows `head` on its line in the body (`Some(None)`: nothing),
@@ -83,7 +110,7 @@ impl ModuleEntry {
 
     /// Every name of the module (`@dynamic` is read by [`Self::dynamic`]),
     /// for suggestions and for the modules that define a name.
-    fn read(&self) -> &Names {
+    fn read(&self) -> &'static Names {
         self.names.get_or_init(|| {
             let mut out = Names::default();
             for line in self
@@ -105,134 +132,19 @@ impl ModuleEntry {
 
 pub struct Table {
     packages: Vec<Package>,
-    /// Module → index of the package that ships it.
-    owner: HashMap<&'static str, usize>,
-    /// Proper prefixes of shipped modules that no package ships itself:
-    /// namespace packages, open to any distribution.
-    namespaces: HashSet<&'static str>,
 }
 
 pub fn table() -> &'static Table {
     static TABLE: OnceLock<Table> = OnceLock::new();
-    TABLE.get_or_init(|| parse(DATA).expect("library_names.txt is well formed"))
-}
-
-fn all_bits(versions: usize) -> Bits {
-    if versions >= 128 {
-        Bits::MAX
-    } else {
-        (1 << versions) - 1
-    }
-}
-
-fn bits(ranges: Option<&str>, all: Bits) -> Result<Bits, String> {
-    let Some(ranges) = ranges else {
-        return Ok(all);
-    };
-    let mut out = 0;
-    for part in ranges.split(',') {
-        let (a, b) = part.split_once('-').unwrap_or((part, part));
-        let (a, b): (u32, u32) = (
-            a.parse().map_err(|_| format!("bad range {part}"))?,
-            b.parse().map_err(|_| format!("bad range {part}"))?,
-        );
-        for i in a..=b.min(127) {
-            out |= 1 << i;
-        }
-    }
-    Ok(out & all)
-}
-
-fn parse(data: &'static str) -> Result<Table, String> {
-    let mut packages: Vec<Package> = Vec::new();
-    // (package, module name, header bits, body start) of the module being read.
-    let mut open: Option<(usize, &'static str, Bits, usize)> = None;
-    let mut at;
-    let close = |packages: &mut Vec<Package>,
-                 open: Option<(usize, &'static str, Bits, usize)>,
-                 end: usize| {
-        if let Some((p, name, present, start)) = open {
-            let all = all_bits(packages[p].versions.len());
-            packages[p].modules.insert(
-                name,
-                ModuleEntry {
-                    present,
-                    body: &data[start..end],
-                    all,
-                    names: OnceLock::new(),
-                },
-            );
-        }
-    };
-    // Only directive lines matter here (module bodies are read when asked
-    // about), so the scan jumps from one `@` at a line start to the next.
-    let directives = data
-        .starts_with('@')
-        .then_some(0)
-        .into_iter()
-        .chain(memchr::memmem::find_iter(data.as_bytes(), "\n@").map(|i| i + 1));
-    for start in directives {
-        let end =
-            memchr::memchr(b'\n', &data.as_bytes()[start..]).map_or(data.len(), |i| start + i + 1);
-        at = end;
-        let line = data[start..end].trim_end_matches(['\n', '\r']);
-        let err = |m: &str| format!("line {}: {m}", data[..start].matches('\n').count() + 1);
-        if line.starts_with("@dynamic") {
-            continue;
-        }
-        close(&mut packages, open.take(), start);
-        let (head, rest) = line.split_once(' ').unwrap_or((line, ""));
-        let rest = (!rest.is_empty()).then_some(rest);
-        match head {
-            "@package" => packages.push(Package {
-                name: rest.ok_or_else(|| err("package without a name"))?,
-                versions: Vec::new(),
+    TABLE.get_or_init(|| Table {
+        packages: PACKAGES
+            .iter()
+            .map(|p| Package {
+                name: text(p.name),
+                versions: text(p.versions).split(' ').collect(),
                 parsed: OnceLock::new(),
-                modules: HashMap::default(),
-            }),
-            "@versions" => {
-                let p = packages
-                    .last_mut()
-                    .ok_or_else(|| err("versions before package"))?;
-                p.versions = rest.unwrap_or_default().split(' ').collect();
-                if p.versions.len() > 128 {
-                    return Err(err("more than 128 versions"));
-                }
-            }
-            "@module" => {
-                let p = packages
-                    .len()
-                    .checked_sub(1)
-                    .ok_or_else(|| err("module before package"))?;
-                let mut parts = rest.unwrap_or_default().splitn(2, ' ');
-                let name = parts.next().unwrap_or_default();
-                let present = bits(parts.next(), all_bits(packages[p].versions.len()))?;
-                open = Some((p, name, present, at));
-            }
-            _ => return Err(err("unknown directive")),
-        }
-    }
-    close(&mut packages, open.take(), data.len());
-    let mut owner = HashMap::default();
-    let mut namespaces = HashSet::default();
-    for (i, p) in packages.iter().enumerate() {
-        for m in p.modules.keys() {
-            owner.insert(*m, i);
-        }
-    }
-    for m in owner.keys() {
-        let mut prefix = *m;
-        while let Some((parent, _)) = prefix.rsplit_once('.') {
-            if !owner.contains_key(parent) {
-                namespaces.insert(parent);
-            }
-            prefix = parent;
-        }
-    }
-    Ok(Table {
-        packages,
-        owner,
-        namespaces,
+            })
+            .collect(),
     })
 }
 
@@ -251,12 +163,46 @@ impl Package {
 
 impl Table {
     pub fn package(&self, name: &str) -> Option<&Package> {
+        // Most questions name a package as the table spells it.
+        if let Some(p) = self.packages.iter().find(|p| p.name == name) {
+            return Some(p);
+        }
         let name = super::requirements::normalize_name(name);
         self.packages.iter().find(|p| p.name == name)
     }
 
     pub fn packages(&self) -> impl Iterator<Item = &Package> {
         self.packages.iter()
+    }
+
+    /// The module `name` and the package that ships it.
+    fn module(&self, name: &str) -> Option<(&Package, ModuleEntry)> {
+        let i = MODULES.binary_search_by(|m| text(m.name).cmp(name)).ok()?;
+        Some(self.entry(i))
+    }
+
+    fn entry(&self, i: usize) -> (&Package, ModuleEntry) {
+        let m = &MODULES[i];
+        let p = &self.packages[m.package];
+        let entry = ModuleEntry {
+            present: m.present,
+            body: text(m.body),
+            all: all_bits(PACKAGES[m.package].count),
+            names: &NAMES[i],
+        };
+        (p, entry)
+    }
+
+    /// Every module with its package, sorted by name.
+    fn modules(&self) -> impl Iterator<Item = (&'static str, &Package, ModuleEntry)> {
+        (0..MODULES.len()).map(|i| {
+            let (p, e) = self.entry(i);
+            (text(MODULES[i].name), p, e)
+        })
+    }
+
+    fn is_namespace(&self, name: &str) -> bool {
+        NAMESPACES.binary_search_by(|n| text(*n).cmp(name)).is_ok()
     }
 }
 
@@ -376,8 +322,8 @@ pub fn package_of_module(module: &str) -> Option<&'static str> {
     let t = table();
     let mut prefix = module;
     loop {
-        if let Some(&i) = t.owner.get(prefix) {
-            return Some(t.packages[i].name);
+        if let Some((p, _)) = t.module(prefix) {
+            return Some(p.name);
         }
         prefix = prefix.rsplit_once('.')?.0;
     }
@@ -394,9 +340,9 @@ pub enum ModuleState {
 
 pub fn module_state(module: &str) -> ModuleState {
     let t = table();
-    match t.owner.get(module) {
-        Some(&i) => ModuleState::Module(t.packages[i].name),
-        None if t.namespaces.contains(module) => ModuleState::Namespace,
+    match t.module(module) {
+        Some((p, _)) => ModuleState::Module(p.name),
+        None if t.is_namespace(module) => ModuleState::Namespace,
         None => ModuleState::Unknown,
     }
 }
@@ -406,27 +352,24 @@ pub fn module_present(module: &str, selected: &VersionSel) -> bool {
     entry(module, selected).is_some_and(|(e, i)| e.present & (1 << i) != 0)
 }
 
-fn entry<'t>(module: &str, selected: &VersionSel) -> Option<(&'t ModuleEntry, usize)> {
-    let t = table();
-    let p = &t.packages[*t.owner.get(module)?];
+fn entry(module: &str, selected: &VersionSel) -> Option<(ModuleEntry, usize)> {
+    let (p, entry) = table().module(module)?;
     if p.name != selected.package {
         return None;
     }
-    Some((p.modules.get(module)?, selected.index?))
+    Some((entry, selected.index?))
 }
 
 /// Whether the selected version ships `module` (a module of its package):
 /// `Missing` lists the versions that do, for a module that moved.
 pub fn check_module(module: &str, selected: &VersionSel) -> NameCheck {
-    let t = table();
-    let (Some(&owner), Some(index)) = (t.owner.get(module), selected.index) else {
+    let (Some((p, entry)), Some(index)) = (table().module(module), selected.index) else {
         return NameCheck::UnknownModule;
     };
-    let p = &t.packages[owner];
     if p.name != selected.package {
         return NameCheck::UnknownModule;
     }
-    let present = p.modules[module].present;
+    let present = entry.present;
     if present & (1 << index) != 0 {
         return NameCheck::Present;
     }
@@ -444,13 +387,11 @@ pub fn check_module(module: &str, selected: &VersionSel) -> NameCheck {
 pub fn modules_defining(name: &str) -> Vec<(&'static str, &'static str)> {
     let t = table();
     let mut out: Vec<(&'static str, &'static str)> = Vec::new();
-    for p in &t.packages {
+    for (module, p, entry) in t.modules() {
         let newest: Bits = 1 << (p.versions.len() - 1);
-        for (module, entry) in &p.modules {
-            let public = !module.split('.').any(|part| part.starts_with('_'));
-            if public && entry.read().get(name).is_some_and(|b| b & newest != 0) {
-                out.push((module, p.name));
-            }
+        let public = !module.split('.').any(|part| part.starts_with('_'));
+        if public && entry.read().get(name).is_some_and(|b| b & newest != 0) {
+            out.push((module, p.name));
         }
     }
     out.sort_by_key(|(m, _)| (m.len(), *m));

@@ -324,23 +324,21 @@ fn every_module_body_of_the_table_is_well_formed() {
     // Names are read lazily; here every module is read, strictly.
     let t = table();
     let mut modules = 0;
-    for p in t.packages() {
-        for entry in p.modules.values() {
-            modules += 1;
-            for line in entry
-                .body
-                .lines()
-                .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            {
-                let (head, rest) = line.split_once(' ').unwrap_or((line, ""));
-                let rest = (!rest.is_empty()).then_some(rest);
-                let within = if head == "@dynamic" {
-                    entry.all
-                } else {
-                    entry.present
-                };
-                assert!(bits(rest, within).is_ok(), "{}: {line}", p.name);
-            }
+    for (_, p, entry) in t.modules() {
+        modules += 1;
+        for line in entry
+            .body
+            .lines()
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        {
+            let (head, rest) = line.split_once(' ').unwrap_or((line, ""));
+            let rest = (!rest.is_empty()).then_some(rest);
+            let within = if head == "@dynamic" {
+                entry.all
+            } else {
+                entry.present
+            };
+            assert!(bits(rest, within).is_ok(), "{}: {line}", p.name);
         }
     }
     assert!(modules > 100, "{modules}");
@@ -352,17 +350,15 @@ fn every_module_body_of_the_table_is_well_formed() {
 #[test]
 fn looking_a_name_up_in_the_text_answers_as_reading_the_module() {
     let mut asked = 0;
-    for p in table().packages() {
-        for entry in p.modules.values() {
-            let names = entry.read();
-            for (name, bits) in names {
-                assert_eq!(entry.versions_of(name), *bits, "{} {name}", p.name);
-                for other in [&name[..name.len() - 1], &format!("{name}_x"), ""] {
-                    let expected = names.get(other).copied().unwrap_or(0);
-                    assert_eq!(entry.versions_of(other), expected, "{} {other:?}", p.name);
-                }
-                asked += 1;
+    for (_, p, entry) in table().modules() {
+        let names = entry.read();
+        for (name, bits) in names {
+            assert_eq!(entry.versions_of(name), *bits, "{} {name}", p.name);
+            for other in [&name[..name.len() - 1], &format!("{name}_x"), ""] {
+                let expected = names.get(other).copied().unwrap_or(0);
+                assert_eq!(entry.versions_of(other), expected, "{} {other:?}", p.name);
             }
+            asked += 1;
         }
     }
     assert!(asked > 1000, "{asked}");
@@ -371,11 +367,94 @@ fn looking_a_name_up_in_the_text_answers_as_reading_the_module() {
         present: 0b111,
         body: "a\n@dynamic 1-2\nab 0,2\n# c 1\n",
         all: 0b111,
-        names: OnceLock::new(),
+        names: Box::leak(Box::default()),
     };
     assert_eq!(entry.dynamic(), 0b110);
     assert_eq!(entry.versions_of("a"), 0b111);
     assert_eq!(entry.versions_of("ab"), 0b101);
     assert_eq!(entry.versions_of("# c"), 0);
     assert!(!entry.read().contains_key("@dynamic"));
+}
+
+/// What build.rs wrote is what the table's directive lines say: every
+/// package with its versions, every module with its package, versions and
+/// names, and the namespace packages, in the order the lookups search.
+#[test]
+fn the_build_time_index_is_the_table_read_now() {
+    let index = index::index(DATA).unwrap();
+    let t = table();
+    let packages: Vec<(&str, Vec<&str>)> =
+        t.packages().map(|p| (p.name, p.versions.clone())).collect();
+    let expected: Vec<(&str, Vec<&str>)> = index
+        .packages
+        .iter()
+        .map(|(name, versions, count)| {
+            let versions: Vec<&str> = text(*versions).split(' ').collect();
+            assert_eq!(versions.len(), *count);
+            (text(*name), versions)
+        })
+        .collect();
+    assert_eq!(packages, expected);
+    assert_eq!(index.modules.len(), MODULE_COUNT);
+    let modules: Vec<(&str, &str, Bits, &str)> = t
+        .modules()
+        .map(|(name, p, e)| (name, p.name, e.present, e.body))
+        .collect();
+    let expected: Vec<(&str, &str, Bits, &str)> = index
+        .modules
+        .iter()
+        .map(|(name, p, present, body)| {
+            (
+                text(*name),
+                text(index.packages[*p].0),
+                *present,
+                text(*body),
+            )
+        })
+        .collect();
+    assert_eq!(modules, expected);
+    assert!(modules.windows(2).all(|w| w[0].0 < w[1].0), "sorted");
+    let namespaces: Vec<&str> = NAMESPACES.iter().map(|n| text(*n)).collect();
+    let expected: Vec<&str> = index.namespaces.iter().map(|n| text(*n)).collect();
+    assert_eq!(namespaces, expected);
+    // A namespace package is what a module's dotted path passes through
+    // without any package shipping it.
+    assert!(t.is_namespace("opentelemetry.instrumentation"));
+    assert!(!t.is_namespace("flask"), "shipped by flask");
+    assert!(!t.is_namespace("no_such_module"));
+    assert_eq!(
+        module_state("opentelemetry.instrumentation"),
+        ModuleState::Namespace
+    );
+}
+
+/// The directive reader names the line of what it cannot read.
+#[test]
+fn a_malformed_table_is_refused_with_its_line() {
+    for (data, says) in [
+        ("@versions 1.0\n", "line 1: versions before package"),
+        (
+            "@package p\n@versions 1.0\n@module m 0-x\n",
+            "line 3: bad range 0-x",
+        ),
+        (
+            "@package p\n@versions 1.0\n@bogus\n",
+            "line 3: unknown directive",
+        ),
+        ("@module m\n", "line 1: module before package"),
+        ("@package\n", "line 1: package without a name"),
+        (
+            "@package p\n@versions 1.0\n@module m\na\n@module m\n",
+            "module m listed twice",
+        ),
+    ] {
+        match index::index(data) {
+            Ok(_) => panic!("{data:?} was read"),
+            Err(e) => assert_eq!(e, says, "{data:?}"),
+        }
+    }
+    let ok = index::index("@package p\n@versions 1.0 2.0\n@module p.q 1\nx\n").unwrap();
+    assert_eq!(ok.modules.len(), 1);
+    assert_eq!(ok.modules[0].2, 0b10);
+    assert_eq!(ok.namespaces.len(), 1, "p is shipped by no package here");
 }

@@ -15,6 +15,27 @@ pub use pyproject::{
 
 /// PEP 503 normalisation: lowercase, runs of `-`, `_`, `.` become one `-`.
 pub fn normalize_name(name: &str) -> String {
+    if !name.is_ascii() {
+        return normalize_unicode(name);
+    }
+    // Package names are ASCII: byte by byte, no case tables.
+    let mut out = Vec::with_capacity(name.len());
+    let mut in_separator_run = false;
+    for &b in name.as_bytes() {
+        if matches!(b, b'-' | b'_' | b'.') {
+            if !in_separator_run {
+                out.push(b'-');
+            }
+            in_separator_run = true;
+        } else {
+            out.push(b.to_ascii_lowercase());
+            in_separator_run = false;
+        }
+    }
+    String::from_utf8(out).expect("ASCII in, ASCII out")
+}
+
+fn normalize_unicode(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut in_separator_run = false;
     for c in name.chars() {

@@ -70,6 +70,8 @@ fn normalisation_table() {
         ("a-_.b", "a-b"),
         ("a__b..c--d", "a-b-c-d"),
         ("requests", "requests"),
+        // Not a valid distribution name, but read as pip would compare it.
+        ("Ünïcode__Ä.B", "ünïcode-ä-b"),
     ] {
         assert_eq!(normalize_name(raw), expected, "{raw}");
     }

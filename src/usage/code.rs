@@ -179,10 +179,21 @@ impl Code {
     /// Every call whose function is `name` or `<anything>.name`.
     pub fn calls<'s>(&'s self, name: &'s str) -> impl Iterator<Item = (&'s PyModule, &'s Call)> {
         self.mods.iter().flat_map(move |m| {
+            // `from x import name as alias`: calls of `alias` count too.
+            let aliases: Vec<&str> = m
+                .module
+                .imports()
+                .iter()
+                .filter(|i| i.name.as_deref() == Some(name))
+                .filter_map(|i| i.alias.as_deref())
+                .collect();
             m.module
                 .calls()
                 .iter()
-                .filter(move |c| m.is(c, name))
+                .filter(move |c| {
+                    let callee = last(&c.callee);
+                    callee == name || aliases.contains(&callee)
+                })
                 .map(move |c| (m, c))
         })
     }
@@ -314,16 +325,6 @@ impl PyModule {
         out
     }
 
-    pub fn is(&self, call: &Call, name: &str) -> bool {
-        let callee = last(&call.callee);
-        callee == name
-            || self
-                .module
-                .imports()
-                .iter()
-                .any(|i| i.name.as_deref() == Some(name) && i.alias.as_deref() == Some(callee))
-    }
-
     /// Names through which `module` is reachable: `import module [as alias]`,
     /// and `import module.sub`, which binds `module`.
     pub fn module_names(&self, module: &str) -> Vec<&str> {
@@ -372,11 +373,16 @@ impl PyModule {
 /// The last dotted component of a callee: `FlaskInstrumentor().instrument_app`
 /// → `instrument_app`.
 pub fn last(callee: &str) -> &str {
-    callee.rsplit('.').next().unwrap_or(callee)
+    // A byte scan: callees are short, and checks ask this of every call.
+    match callee.bytes().rposition(|b| b == b'.') {
+        Some(dot) => &callee[dot + 1..],
+        None => callee,
+    }
 }
 
 fn receiver(callee: &str) -> Option<&str> {
-    callee.rsplit_once('.').map(|(r, _)| r)
+    let dot = callee.bytes().rposition(|b| b == b'.')?;
+    Some(&callee[..dot])
 }
 
 #[cfg(test)]

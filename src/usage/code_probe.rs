@@ -6,8 +6,14 @@ use std::path::{Path, PathBuf};
 /// Directory listings, each read once: every module's imports probe names
 /// (`datetime.py`, `flask/__init__.py`, …) in the same few directories, and
 /// a directory its (listed) parent lacks is known absent without asking.
+/// Keyed by the path's bytes: hashing a `Path` parses its components, and
+/// every probe asks (the paths are built the same way each time, so the
+/// worst a different spelling of one directory could cost is a second
+/// listing).
 #[derive(Default)]
-pub(super) struct Probed(std::sync::Mutex<crate::fasthash::FxHashMap<PathBuf, Listing>>);
+pub(super) struct Probed(std::sync::Mutex<Known>);
+
+type Known = crate::fasthash::FxHashMap<std::ffi::OsString, Listing>;
 
 #[derive(Clone)]
 enum Listing {
@@ -45,7 +51,7 @@ impl Probed {
     /// side, and two asking for one directory read it once.
     fn listing(&self, dir: &Path) -> Listing {
         let mut known = self.lock();
-        if let Some(listing) = known.get(dir) {
+        if let Some(listing) = known.get(dir.as_os_str()) {
             return listing.clone();
         }
         let listing = if known_absent(&known, dir) {
@@ -67,11 +73,11 @@ impl Probed {
                 Err(_) => Listing::Absent,
             }
         };
-        known.insert(dir.to_path_buf(), listing.clone());
+        known.insert(dir.as_os_str().to_owned(), listing.clone());
         listing
     }
 
-    fn lock(&self) -> std::sync::MutexGuard<'_, crate::fasthash::FxHashMap<PathBuf, Listing>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Known> {
         self.0.lock().unwrap_or_else(|e| e.into_inner())
     }
 }
@@ -79,10 +85,10 @@ impl Probed {
 /// The nearest ancestor already read says `dir` cannot exist. Only
 /// listings read anyway answer: listing parents just to ask would climb
 /// out of the project.
-fn known_absent(known: &crate::fasthash::FxHashMap<PathBuf, Listing>, dir: &Path) -> bool {
+fn known_absent(known: &Known, dir: &Path) -> bool {
     let mut child = dir;
     while let Some(parent) = child.parent() {
-        match known.get(parent) {
+        match known.get(parent.as_os_str()) {
             Some(Listing::Absent) => return true,
             Some(Listing::Listed(entries)) => {
                 return child.file_name().is_some_and(|n| !entries.contains_key(n))

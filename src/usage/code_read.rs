@@ -24,23 +24,14 @@ pub(super) fn read_tree(
         Some(text) => parse_one(text, cache),
         None => read_one(path, cache),
     };
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 4);
     // The app module in the cache means an earlier run read this code and
     // most modules will be there too: reading them here costs less than
-    // starting workers (a module changed since is parsed in line). Only the
-    // library table is built beside, for the name checks.
+    // starting workers (a module changed since is parsed in line).
     let warm = match (cache, app_text) {
         (Some(c), Some(text)) => c.get(text),
         _ => None,
     };
     if let Some(app_module) = warm {
-        if threads > 1 {
-            std::thread::spawn(|| {
-                crate::python::libnames::table();
-            });
-        }
         let mut app_module = Some(app_module);
         return breadth_first(app, &imports, |level| match app_module.take() {
             // The first level is the app module alone.
@@ -48,6 +39,7 @@ pub(super) fn read_tree(
             None => level.iter().map(|p| read_one(p)).collect(),
         });
     }
+    let threads = crate::threads::for_parsing();
     if threads == 1 {
         // The analyses run when a check first asks for them.
         return breadth_first(app, &imports, |level| {
@@ -67,7 +59,6 @@ pub(super) fn read_tree(
         // Closed however this closure ends, so a panic here cannot leave the
         // workers waiting (the scope joins them before it unwinds).
         let _close = CloseOnDrop(&queue);
-        queue.push(Task::Libraries);
         let read = breadth_first(app, &imports, |level| {
             for (i, p) in level.iter().enumerate() {
                 queue.push(Task::Parse(i, p.clone()));
@@ -153,8 +144,6 @@ enum Pass {
 enum Task {
     Parse(usize, PathBuf),
     Analyse(Arc<Module>, Pass),
-    /// The library-name table, which the name checks read later.
-    Libraries,
 }
 
 struct CloseOnDrop<'q>(&'q Queue);
@@ -240,9 +229,6 @@ impl Queue {
                 Task::Analyse(m, Pass::Names) => crate::python::names::warm(&m),
                 Task::Analyse(m, Pass::Literals) => {
                     crate::python::literals::literals(&m);
-                }
-                Task::Libraries => {
-                    crate::python::libnames::table();
                 }
             }
         }

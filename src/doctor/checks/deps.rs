@@ -36,10 +36,10 @@ pub fn provider_packages(ctx: &Ctx) -> Vec<Finding> {
     let Some(req_file) = declared::requirements_display(ctx.project) else {
         return Vec::new();
     };
-    let declared = declared::declared(ctx.project);
+    let declared = &ctx.declared;
     let mut out = Vec::new();
     let mut report = |package: &str, display: &str, line: usize, what: String| {
-        if declared::find(&declared, package).is_some() {
+        if declared::find(declared, package).is_some() {
             return;
         }
         let code = line_text(ctx, display, line);
@@ -76,7 +76,7 @@ pub fn provider_packages(ctx: &Ctx) -> Vec<Finding> {
     }
     // Flask 2.3 made blinker a dependency; before it, connecting a signal
     // without blinker raises at import.
-    if !declared::flask_may_be_2_3(&declared) {
+    if !declared::flask_may_be_2_3(declared) {
         if let Some((display, line, what)) = signal_use(ctx) {
             report("blinker", &display, line, what);
         }
@@ -135,7 +135,7 @@ fn column_of(code: &str) -> usize {
 pub fn dockerfile(ctx: &Ctx) -> Vec<Finding> {
     let image = ctx.image();
     let launch = ctx.launch();
-    let declared = declared::declared(ctx.project);
+    let declared = &ctx.declared;
     let mut out = Vec::new();
     if let Some(image) = &image {
         out.extend(no_requirements(ctx, image));
@@ -146,7 +146,7 @@ pub fn dockerfile(ctx: &Ctx) -> Vec<Finding> {
     };
     let has_distro = ["opentelemetry-distro", "honeycomb-opentelemetry"]
         .iter()
-        .any(|p| declared::find(&declared, p).is_some());
+        .any(|p| declared::find(declared, p).is_some());
     if !has_distro && ctx.project.backend.requirements.is_some() {
         let req_file = declared::requirements_display(ctx.project).unwrap_or_default();
         out.push(
@@ -160,7 +160,7 @@ pub fn dockerfile(ctx: &Ctx) -> Vec<Finding> {
             .edit(Fix::AddPackages(vec!["opentelemetry-distro".into()])),
         );
     }
-    out.extend(reloader(ctx, launch, image, &declared));
+    out.extend(reloader(ctx, launch, image, declared));
     out
 }
 

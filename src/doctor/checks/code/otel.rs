@@ -118,9 +118,9 @@ pub fn flask(ctx: &Ctx) -> Checked {
 fn flask_in(ctx: &Ctx) -> Vec<Finding> {
     let code = ctx.code();
     let launch = ctx.launch();
-    let declared = declared::declared(ctx.project);
+    let declared = &ctx.declared;
     let mut out = Vec::new();
-    if flask_may_be_2_3(&declared) {
+    if flask_may_be_2_3(declared) {
         let req_file = declared::requirements_display(ctx.project);
         out.extend(before_first_request(code, req_file.as_deref()));
     }

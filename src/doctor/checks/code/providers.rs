@@ -2,7 +2,7 @@
 //! in xray.rs).
 
 use super::facts::{last, Mod, Place};
-use crate::doctor::checks::deps::declared::{self, flask_may_be_2_3};
+use crate::doctor::checks::deps::declared::flask_may_be_2_3;
 use crate::doctor::{Checked, Ctx, Finding};
 use crate::python::analysis::Call;
 
@@ -49,8 +49,8 @@ fn rollbar_in(ctx: &Ctx) -> Vec<Finding> {
             None,
         )];
     }
-    let declared = declared::declared(ctx.project);
-    if !flask_may_be_2_3(&declared) {
+    let declared = &ctx.declared;
+    if !flask_may_be_2_3(declared) {
         return Vec::new();
     }
     // On Flask 2.3+ a `before_first_request` hook never runs (the decorator

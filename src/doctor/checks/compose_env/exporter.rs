@@ -76,10 +76,10 @@ pub fn protocol(ctx: &Ctx) -> Vec<Finding> {
     if !otel_in_play(ctx) {
         return Vec::new();
     }
-    let declared = crate::steps::declared(ctx.project);
+    let declared = &ctx.declared;
     let has = |p: &str| {
-        crate::steps::has_package(&declared, p)
-            || crate::steps::has_package(&declared, "opentelemetry-exporter-otlp")
+        crate::steps::has_package(declared, p)
+            || crate::steps::has_package(declared, "opentelemetry-exporter-otlp")
     };
     let (http, grpc) = (
         has("opentelemetry-exporter-otlp-proto-http"),

@@ -3,7 +3,7 @@
 
 use crate::project::Project;
 use crate::python::requirements::normalize_name;
-pub(crate) use crate::steps::{declared, Declared};
+pub(crate) use crate::steps::Declared;
 use std::cmp::Ordering;
 
 pub(crate) fn find<'a>(declared: &'a [Declared], name: &str) -> Option<&'a Declared> {

@@ -229,7 +229,7 @@ pub(crate) fn packages(ctx: &Ctx) -> Vec<Finding> {
     let Some(req_file) = declared::requirements_display(ctx.project) else {
         return Vec::new();
     };
-    let declared = declared::declared(ctx.project);
+    let declared = &ctx.declared;
     let image = ctx.image();
     let launch = ctx.launch();
     let mut out = Vec::new();
@@ -242,17 +242,17 @@ pub(crate) fn packages(ctx: &Ctx) -> Vec<Finding> {
             _ => None,
         };
         let Some(other) = other else {
-            if declared::find(&declared, &n.package).is_none()
-                && installed_through(&declared, &n.package).is_none()
+            if declared::find(declared, &n.package).is_none()
+                && installed_through(declared, &n.package).is_none()
             {
                 missing.push(n);
             }
             continue;
         };
-        if has_exporter(&declared, &n.package) {
+        if has_exporter(declared, &n.package) {
             continue;
         }
-        match declared::find(&declared, other) {
+        match declared::find(declared, other) {
             Some(d) => out.push(
                 Finding::new(
                     "requirements-exporter-mismatch",
@@ -294,7 +294,7 @@ pub(crate) fn packages(ctx: &Ctx) -> Vec<Finding> {
             .edit(Fix::AddPackages(names)),
         );
     }
-    out.extend(version_skew(&declared));
+    out.extend(version_skew(declared));
     out
 }
 

@@ -232,12 +232,18 @@ pub fn rollbar_token(ctx: &Ctx) -> Vec<Finding> {
         .collect()
 }
 
+/// A volume (short or long syntax) that mentions `.aws`.
 fn mounts_aws_config(svc: &Service) -> bool {
-    svc.get("volumes").is_some_and(|v| {
-        yaml_serde::to_string(v)
-            .unwrap_or_default()
-            .contains(".aws")
-    })
+    fn mentions(v: &yaml_serde::Value) -> bool {
+        match v {
+            yaml_serde::Value::String(s) => s.contains(".aws"),
+            yaml_serde::Value::Sequence(items) => items.iter().any(mentions),
+            yaml_serde::Value::Mapping(m) => m.iter().any(|(k, v)| mentions(k) || mentions(v)),
+            yaml_serde::Value::Tagged(t) => mentions(&t.value),
+            _ => false,
+        }
+    }
+    svc.get("volumes").is_some_and(mentions)
 }
 
 pub fn aws(ctx: &Ctx) -> Vec<Finding> {

@@ -357,6 +357,37 @@ fn aws_credentials() {
     assert_eq!(ids(&tp), Vec::<&str>::new());
 }
 
+/// A backend that mounts the AWS CLI's config directory gets its
+/// credentials from there, in either volume syntax; other mounts do not.
+#[test]
+fn aws_credentials_from_a_mounted_config_directory() {
+    let watchtower = "import watchtower\nimport logging\nlogging.getLogger().addHandler(watchtower.CloudWatchLogHandler(log_group_name='cruddur'))";
+    let with_volumes = |volumes: &str| {
+        let tp = app_with(watchtower);
+        let text = tp
+            .project
+            .compose
+            .primary()
+            .text
+            .replace("    ports:", &format!("    volumes:\n{volumes}    ports:"));
+        std::fs::write(tp.dir.path().join("docker-compose.yml"), text).unwrap();
+        reread(tp)
+    };
+    for volumes in [
+        "      - ~/.aws:/root/.aws:ro\n",
+        "      - type: bind\n        source: ${HOME}/.aws\n        target: /root/.aws\n",
+    ] {
+        let tp = with_volumes(volumes);
+        assert!(
+            !ids(&tp).contains(&"aws-credentials-missing"),
+            "{volumes}: {:?}",
+            ids(&tp)
+        );
+    }
+    let tp = with_volumes("      - ./backend-flask:/backend-flask\n");
+    only(&tp, "aws-credentials-missing");
+}
+
 /// The 2022–2023 key shape: 22 mixed-case alphanumerics.
 const V1_KEY: &str = "aB3dE5fG7hI9jK1lM3nO5p";
 
