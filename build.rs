@@ -17,10 +17,10 @@ fn main() {
     let mut out = String::new();
     out.push_str("// Written by build.rs from library_names.txt.\n");
     out.push_str("static PACKAGES: &[PackageDef] = &[\n");
-    for (name, versions, count) in &index.packages {
+    for (name, versions) in &index.packages {
         writeln!(
             out,
-            "    PackageDef {{ name: {name:?}, versions: {versions:?}, count: {count} }},"
+            "    PackageDef {{ name: {name:?}, versions: &{versions:?} }},"
         )
         .unwrap();
     }

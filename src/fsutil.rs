@@ -12,6 +12,8 @@ use std::path::Path;
 
 pub mod interrupt;
 mod lock;
+#[cfg(test)]
+pub(crate) mod testing;
 mod write;
 
 pub use lock::{ProjectLock, WAIT as LOCK_WAIT};

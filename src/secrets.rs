@@ -401,13 +401,10 @@ mod tests {
         let tp = project(&[compose()]);
         let bin = tempfile::tempdir().unwrap();
         let gp = bin.path().join("gp");
-        std::fs::write(
+        crate::fsutil::testing::script(
             &gp,
-            format!("#!/bin/sh\necho HONEYCOMB_API_KEY={KEY}\necho OTHER=x\n"),
-        )
-        .unwrap();
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(&gp, std::fs::Permissions::from_mode(0o755)).unwrap();
+            &format!("#!/bin/sh\necho HONEYCOMB_API_KEY={KEY}\necho OTHER=x\n"),
+        );
         let mut tp = tp;
         tp.project.gitpod.gp = Some(gp);
         let actions = |name: &str, value: &str| {

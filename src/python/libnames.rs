@@ -18,11 +18,10 @@ use index::{all_bits, bits, Bits, Span};
 
 const DATA: &str = include_str!("library_names.txt");
 
-/// A package of the build-time index: its name and its `@versions` list.
+/// A package of the build-time index: its name and versions, oldest first.
 struct PackageDef {
     name: Span,
-    versions: Span,
-    count: usize,
+    versions: &'static [Span],
 }
 
 /// A module of the build-time index (sorted by name).
@@ -141,7 +140,7 @@ pub fn table() -> &'static Table {
             .iter()
             .map(|p| Package {
                 name: text(p.name),
-                versions: text(p.versions).split(' ').collect(),
+                versions: p.versions.iter().map(|v| text(*v)).collect(),
                 parsed: OnceLock::new(),
             })
             .collect(),
@@ -187,7 +186,7 @@ impl Table {
         let entry = ModuleEntry {
             present: m.present,
             body: text(m.body),
-            all: all_bits(PACKAGES[m.package].count),
+            all: all_bits(PACKAGES[m.package].versions.len()),
             names: &NAMES[i],
         };
         (p, entry)
@@ -249,6 +248,11 @@ pub fn select_version(package: &str, specifier: Option<&str>) -> VersionSel {
         train: None,
     };
     let spec = specifier.map(str::trim).unwrap_or_default();
+    // Unpinned: the newest, which the table lists last (its test keeps the
+    // versions in order); no version need be read.
+    if spec.is_empty() {
+        return sel(p.versions.len().checked_sub(1), false);
+    }
     let Some(parsed) = Specifier::parse(spec) else {
         return sel(None, false);
     };
@@ -275,7 +279,8 @@ fn otel_train(package: &str) -> Option<bool> {
     if !p.name.starts_with("opentelemetry-") {
         return None;
     }
-    Some(p.parsed().first()?.release.first() == Some(&1))
+    // The train shows in the first version alone.
+    Some(Version::parse(p.versions.first()?)?.release.first() == Some(&1))
 }
 
 /// [`select_version`] for a package given every declared requirement

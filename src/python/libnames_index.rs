@@ -13,8 +13,8 @@ pub type Span = (u32, u32);
 
 #[cfg_attr(not(test), allow(dead_code))]
 pub struct Index {
-    /// (name, the `@versions` list, how many versions), in the file's order.
-    pub packages: Vec<(Span, Span, usize)>,
+    /// (name, versions oldest first), in the file's order.
+    pub packages: Vec<(Span, Vec<Span>)>,
     /// Every module sorted by name: (name, package index, the versions that
     /// ship it, the lines of its names).
     pub modules: Vec<(Span, usize, Bits, Span)>,
@@ -65,7 +65,7 @@ pub fn index(data: &str) -> Result<Index, String> {
     if data.len() > u32::MAX as usize {
         return Err("the table is larger than 4 GiB".into());
     }
-    let mut packages: Vec<(Span, Span, usize)> = Vec::new();
+    let mut packages: Vec<(Span, Vec<Span>)> = Vec::new();
     let mut modules: Vec<(Span, usize, Bits, Span)> = Vec::new();
     // (package, module name, header bits, body start) of the module being read.
     let mut open: Option<(usize, Span, Bits, usize)> = None;
@@ -94,14 +94,13 @@ pub fn index(data: &str) -> Result<Index, String> {
         let (head, rest) = line.split_once(' ').unwrap_or((line, ""));
         match head {
             "@package" if rest.is_empty() => return Err(err("package without a name")),
-            "@package" => packages.push((span(data, rest), span(data, rest), 0)),
+            "@package" => packages.push((span(data, rest), Vec::new())),
             "@versions" => {
                 let p = packages
                     .last_mut()
                     .ok_or_else(|| err("versions before package"))?;
-                p.1 = span(data, rest);
-                p.2 = rest.split(' ').count();
-                if p.2 > 128 {
+                p.1 = rest.split(' ').map(|v| span(data, v)).collect();
+                if p.1.len() > 128 {
                     return Err(err("more than 128 versions"));
                 }
             }
@@ -115,7 +114,8 @@ pub fn index(data: &str) -> Result<Index, String> {
                 if name.is_empty() {
                     return Err(err("module without a name"));
                 }
-                let present = bits(parts.next(), all_bits(packages[p].2)).map_err(|e| err(&e))?;
+                let present =
+                    bits(parts.next(), all_bits(packages[p].1.len())).map_err(|e| err(&e))?;
                 open = Some((p, span(data, name), present, end));
             }
             _ => return Err(err("unknown directive")),

@@ -388,12 +388,13 @@ fn the_build_time_index_is_the_table_read_now() {
     let expected: Vec<(&str, Vec<&str>)> = index
         .packages
         .iter()
-        .map(|(name, versions, count)| {
-            let versions: Vec<&str> = text(*versions).split(' ').collect();
-            assert_eq!(versions.len(), *count);
-            (text(*name), versions)
-        })
+        .map(|(name, versions)| (text(*name), versions.iter().map(|v| text(*v)).collect()))
         .collect();
+    // Each package's versions are its `@versions` line, in order.
+    for (name, versions) in &expected {
+        let line = format!("@package {name}\n@versions {}\n", versions.join(" "));
+        assert!(DATA.contains(&line), "{name}");
+    }
     assert_eq!(packages, expected);
     assert_eq!(index.modules.len(), MODULE_COUNT);
     let modules: Vec<(&str, &str, Bits, &str)> = t
@@ -457,4 +458,24 @@ fn a_malformed_table_is_refused_with_its_line() {
     assert_eq!(ok.modules.len(), 1);
     assert_eq!(ok.modules[0].2, 0b10);
     assert_eq!(ok.namespaces.len(), 1, "p is shipped by no package here");
+}
+
+/// Unpinned, the newest release is selected: the last listed, which is
+/// also the greatest by PEP 440 order (the shortcut that skips reading
+/// versions must agree with comparing them all).
+#[test]
+fn unpinned_selects_the_greatest_version() {
+    for p in table().packages() {
+        let greatest = (0..p.versions.len())
+            .max_by(|&a, &b| p.parsed()[a].cmp(&p.parsed()[b]))
+            .unwrap();
+        for spec in [None, Some(""), Some("  ")] {
+            assert_eq!(
+                select_version(p.name, spec).version(),
+                Some(p.versions[greatest]),
+                "{} {spec:?}",
+                p.name
+            );
+        }
+    }
 }

@@ -265,37 +265,39 @@ pub fn within(module: &str, root: &str) -> bool {
 /// modules: `a.b` → `a/b.py` or `a/b/__init__.py` under a root, `from a
 /// import b` → also `a/b.py`, relative imports from the importing file.
 fn resolve(import: &Import, from: &Path, roots: &[PathBuf], probed: &Probed) -> Option<PathBuf> {
-    let dots = import.module.chars().take_while(|&c| c == '.').count();
+    let dots = import.module.bytes().take_while(|&c| c == b'.').count();
     let rest = &import.module[dots..];
-    let bases: Vec<PathBuf> = if dots > 0 {
-        let mut dir = from.parent()?.to_path_buf();
-        for _ in 1..dots {
-            dir = dir.parent()?.to_path_buf();
-        }
-        vec![dir]
+    let relative_base;
+    let bases: &[PathBuf] = if dots > 0 {
+        relative_base = [from.ancestors().nth(dots)?.to_path_buf()];
+        &relative_base
     } else {
-        roots.to_vec()
+        roots
     };
-    let parts: Vec<&str> = rest.split('.').filter(|p| !p.is_empty()).collect();
+    let mut parts = rest.split('.').filter(|p| !p.is_empty()).peekable();
     // Every candidate below lies under `base/<first>` or is
     // `base/<first>.py`: most imports name a library, and one look at the
     // base's listing rules them out without building the candidates.
     let first = parts
-        .first()
+        .peek()
         .copied()
         .or(import.name.as_deref().filter(|n| *n != "*"));
-    for base in &bases {
-        if first.is_some_and(|f| probed.lacks(base, f) && probed.lacks(base, &format!("{f}.py"))) {
+    let has_parts = parts.peek().is_some();
+    for base in bases {
+        if first.is_some_and(|f| probed.lacks_module(base, f)) {
             continue;
         }
-        let dir = parts.iter().fold(base.clone(), |d, p| d.join(p));
+        let mut dir = base.clone();
+        for p in parts.clone() {
+            dir.push(p);
+        }
         if let Some(name) = import.name.as_deref().filter(|n| *n != "*") {
             let sub = dir.join(name);
             if let Some(found) = module_file(&sub, probed) {
                 return Some(found);
             }
         }
-        if !parts.is_empty() {
+        if has_parts {
             if let Some(found) = module_file(&dir, probed) {
                 return Some(found);
             }

@@ -37,11 +37,16 @@ impl Probed {
         found.then_some(path)
     }
 
-    /// `dir`'s listing (read once) has no entry `name`; false when that
-    /// cannot be told from a listing.
-    pub(super) fn lacks(&self, dir: &Path, name: &str) -> bool {
+    /// Neither `name` nor `name.py` is in `dir`'s listing: no module of
+    /// that name can be imported from `dir`.
+    pub(super) fn lacks_module(&self, dir: &Path, name: &str) -> bool {
         match self.listing(dir) {
-            Listing::Listed(entries) => !entries.contains_key(std::ffi::OsStr::new(name)),
+            Listing::Listed(entries) => {
+                let mut py = std::ffi::OsString::with_capacity(name.len() + 3);
+                py.push(name);
+                py.push(".py");
+                !entries.contains_key(std::ffi::OsStr::new(name)) && !entries.contains_key(&py)
+            }
             Listing::Absent => true,
             Listing::Unlistable => false,
         }
@@ -137,6 +142,24 @@ mod tests {
                     "{rel}"
                 );
             }
+        }
+        // A module is a file `name.py` or a package directory `name`.
+        for (dir, name, lacks) in [
+            ("", "app", false),
+            ("", "link", false),
+            ("", "pkg", false),
+            ("", "nothing", true),
+            ("", "gone", true),
+            ("pkg", "sub", false),
+            ("pkg/sub", "mod", false),
+            ("pkg/sub", "other", true),
+            ("absent", "x", true),
+        ] {
+            assert_eq!(
+                probed.lacks_module(&root.join(dir), name),
+                lacks,
+                "{dir} {name}"
+            );
         }
     }
 }

@@ -176,11 +176,21 @@ pub fn only_char_insertions(before: &str, after: &str) -> bool {
     before.chars().all(|c| it.any(|a| a == c))
 }
 
-/// Writes an executable script.
+/// Writes an executable script without ever holding it open for writing
+/// in the test process: a file written here and run at once can fail with
+/// "Text file busy" when another test thread forks meanwhile (the forked
+/// child holds the write descriptor until it execs). `sh` writes it
+/// instead, and has exited before anyone runs it.
 pub fn script(path: &Path, body: &str) {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::write(path, body).unwrap();
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o755)).unwrap();
+    use std::io::Write;
+    let mut sh = Command::new("sh")
+        .args(["-c", "cat > \"$0\" && chmod 755 \"$0\""])
+        .arg(path)
+        .stdin(Stdio::piped())
+        .spawn()
+        .unwrap();
+    sh.stdin.take().unwrap().write_all(body.as_bytes()).unwrap();
+    assert!(sh.wait().unwrap().success(), "{}", path.display());
 }
 
 /// Whether CPython compiles the file (the bytecode goes to a temp dir).
