@@ -40,6 +40,9 @@ pub struct Ctx<'a> {
     pub(crate) collectors: std::sync::OnceLock<Vec<checks::collector::Collector<'a>>>,
     /// Other services' environments (X-Ray daemons), resolved once each.
     service_envs: std::sync::Mutex<Vec<(String, std::sync::Arc<ContainerEnv>)>>,
+    /// Secrets written into each running module's string literals, found
+    /// once for the checks that ask (secret-hardcoded, the Rollbar token).
+    pub(crate) code_secrets: std::sync::OnceLock<Vec<Vec<checks::secrets::CodeSecret>>>,
 }
 
 impl<'a> Ctx<'a> {
@@ -64,6 +67,7 @@ impl<'a> Ctx<'a> {
             facts,
             collectors: std::sync::OnceLock::new(),
             service_envs: std::sync::Mutex::default(),
+            code_secrets: std::sync::OnceLock::new(),
         }
     }
 

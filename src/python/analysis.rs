@@ -152,7 +152,7 @@ impl Module {
 
     fn unparsed(source: &str) -> Module {
         let mut lines = vec![0];
-        lines.extend(source.match_indices('\n').map(|(i, _)| i + 1));
+        lines.extend(memchr::memchr_iter(b'\n', source.as_bytes()).map(|i| i + 1));
         Module {
             source: source.to_owned(),
             tree: std::sync::OnceLock::new(),

@@ -9,7 +9,7 @@
 //! `vars()` or `exec` reports nothing, and neither do uses under
 //! `if TYPE_CHECKING:` or inside a `try` that catches `NameError`.
 
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 
 use tree_sitter::Node;
 
@@ -79,10 +79,11 @@ pub fn undefined_names_resolving(
             }
         }
     }
+    // `uses` holds only names no scope of the module binds (see walked()).
     let mut out: Vec<Undefined> = w
         .uses
         .iter()
-        .filter(|u| !w.resolves(u) && !from_stars.contains(&u.name))
+        .filter(|u| !from_stars.contains(&u.name))
         .map(|u| {
             let line_start = u.byte - u.column_bytes;
             let column = module.source()[line_start..u.byte].chars().count() + 1;
@@ -101,7 +102,7 @@ pub fn undefined_names_resolving(
 /// How many times each name is bound anywhere in the module (every scope,
 /// every form: imports, assignments, parameters, targets…). A name bound
 /// once, by an import, means the same module everywhere it is used.
-pub fn binding_counts(module: &Module) -> &HashMap<String, usize> {
+pub fn binding_counts(module: &Module) -> &BTreeMap<String, usize> {
     &walked(module).counts
 }
 
@@ -168,14 +169,17 @@ enum Kind {
     Comprehension,
 }
 
+/// Ordered sets and maps here and in [`Walked`]: most scopes hold a few
+/// names, and a B-tree builds (also when read back from the cache) without
+/// hashing every name, with no order of names anyone can make slow.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 struct Scope {
     kind: Kind,
     parent: Option<usize>,
     /// Name → earliest byte offset from which the binding exists (only
     /// meaningful at module level, where statements run in order).
-    bindings: HashMap<String, usize>,
-    globals: HashSet<String>,
+    bindings: BTreeMap<String, usize>,
+    globals: BTreeSet<String>,
 }
 
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -214,7 +218,7 @@ pub(crate) struct Walked {
     dynamic: bool,
     too_deep: bool,
     all: Option<Vec<String>>,
-    counts: HashMap<String, usize>,
+    counts: BTreeMap<String, usize>,
 }
 
 impl Walked {
@@ -242,13 +246,16 @@ impl Walked {
     }
 }
 
-/// The module's walk, run once.
+/// The module's walk, run once. Only what later questions need is kept
+/// (and cached): the uses that no scope of the module binds, which are all
+/// that can be undefined, and the module's own scope, whose bindings other
+/// modules import. Most uses are settled here and never stored.
 pub(crate) fn walked(module: &Module) -> &Walked {
     module.memo.scope.get_or_init(|| {
         let w = Walker::run(module);
-        Walked {
+        let mut walked = Walked {
             scopes: w.scopes,
-            uses: w.uses,
+            uses: Vec::new(),
             functions: w.functions,
             star: w.star,
             stars: w.stars,
@@ -256,7 +263,10 @@ pub(crate) fn walked(module: &Module) -> &Walked {
             too_deep: w.too_deep,
             all: w.all,
             counts: w.counts,
-        }
+        };
+        walked.uses = w.uses.into_iter().filter(|u| !walked.resolves(u)).collect();
+        walked.scopes.truncate(MODULE + 1);
+        walked
     })
 }
 
@@ -272,7 +282,7 @@ struct Walker<'m> {
     too_deep: bool,
     future_annotations: bool,
     all: Option<Vec<String>>,
-    counts: HashMap<String, usize>,
+    counts: BTreeMap<String, usize>,
 }
 
 impl<'m> Walker<'m> {
@@ -288,7 +298,7 @@ impl<'m> Walker<'m> {
             too_deep: false,
             future_annotations: false,
             all: None,
-            counts: HashMap::new(),
+            counts: BTreeMap::new(),
         };
         w.new_scope(Kind::Module, None);
         let cx = Cx {
@@ -310,14 +320,19 @@ impl<'m> Walker<'m> {
         self.scopes.push(Scope {
             kind,
             parent,
-            bindings: HashMap::new(),
-            globals: HashSet::new(),
+            bindings: BTreeMap::new(),
+            globals: BTreeSet::new(),
         });
         self.scopes.len() - 1
     }
 
     fn bind(&mut self, name: &str, cx: Cx, at: usize) {
-        *self.counts.entry(name.to_owned()).or_default() += 1;
+        match self.counts.get_mut(name) {
+            Some(n) => *n += 1,
+            None => {
+                self.counts.insert(name.to_owned(), 1);
+            }
+        }
         let (scope, at) = if self.scopes[cx.scope].globals.contains(name) {
             // Bound by a function at run time: assume it may have run.
             (MODULE, 0)

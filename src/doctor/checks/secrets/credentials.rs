@@ -1,6 +1,6 @@
 //! Credentials kept safe and delivered: .env, the Honeycomb key's shape, Rollbar token, AWS.
 
-use super::hardcoded::{found, python_secrets, Kind};
+use super::hardcoded::{code_secrets, found, Kind};
 use super::{AWS_SECRET, QUOTES, ROLLBAR};
 use crate::compose::{dotenv, interpolate, Service};
 use crate::doctor::checks::compose_env::{
@@ -170,11 +170,11 @@ pub fn rollbar_token(ctx: &Ctx) -> Vec<Finding> {
         return Vec::new();
     };
     // A literal token is secret-hardcoded; it does reach Rollbar.
-    if ctx.code().mods.iter().any(|m| {
-        python_secrets(&m.module)
-            .iter()
-            .any(|h| h.0 == Kind::Rollbar)
-    }) {
+    if code_secrets(ctx)
+        .iter()
+        .flatten()
+        .any(|h| h.0 == Kind::Rollbar)
+    {
         return Vec::new();
     }
     let calls: Vec<_> = ctx

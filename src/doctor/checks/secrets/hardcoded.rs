@@ -13,7 +13,7 @@ use crate::python::literals::INIT;
 const NAMED: [&str; 4] = [honeycomb::KEY_VAR, ROLLBAR, AWS_SECRET, "x-honeycomb-team"];
 
 #[derive(Clone, Copy, PartialEq, Debug)]
-pub(super) enum Kind {
+pub(crate) enum Kind {
     Honeycomb,
     Rollbar,
     Aws,
@@ -205,8 +205,9 @@ pub fn hardcoded(ctx: &Ctx) -> Vec<Finding> {
             );
         }
     }
-    for m in &ctx.code().mods {
-        for (kind, secret, line, column) in python_secrets(&m.module) {
+    let code = ctx.code();
+    for (m, secrets) in code.mods.iter().zip(code_secrets(ctx)) {
+        for &(kind, ref secret, line, column) in secrets {
             out.push(
                 leak(kind, &m.display, Some(line))
                     .column(Some(column))
@@ -217,7 +218,7 @@ pub fn hardcoded(ctx: &Ctx) -> Vec<Finding> {
                             .nth(line - 1)
                             .unwrap_or_default()
                             .trim(),
-                        &secret,
+                        secret,
                     ))
                     .fill("value", format!("os.getenv(\"{}\")", kind.var()))
                     .fill("var", kind.var()),
@@ -265,11 +266,26 @@ fn text_secrets(text: &str) -> Vec<(Kind, String, usize)> {
     out
 }
 
+/// A secret in a string literal: (kind, secret, line, column).
+pub(crate) type CodeSecret = (Kind, String, usize, usize);
+
+/// [`python_secrets`] of every running module (in `Code::mods` order),
+/// found once per run.
+pub(super) fn code_secrets<'c>(ctx: &'c Ctx) -> &'c [Vec<CodeSecret>] {
+    ctx.code_secrets.get_or_init(|| {
+        ctx.code()
+            .mods
+            .iter()
+            .map(|m| python_secrets(&m.module))
+            .collect()
+    })
+}
+
 /// Secrets in the string literals of a module: (kind, secret, line, column).
 /// Comments are no string nodes, so code commented out never counts. Reads
 /// the module's own tree: parsed once per run.
-pub(super) fn python_secrets(module: &Module) -> Vec<(Kind, String, usize, usize)> {
-    let mut out: Vec<(Kind, String, usize, usize)> = crate::python::literals::literals(module)
+pub(super) fn python_secrets(module: &Module) -> Vec<CodeSecret> {
+    let mut out: Vec<CodeSecret> = crate::python::literals::literals(module)
         .iter()
         .flat_map(|l| {
             found(&l.role, &l.content)

@@ -8,6 +8,7 @@ mod hardcoded;
 pub use credentials::{aws, dotenv, key_format, rollbar_token};
 pub use files::{dotenv_tracked, leftover_temp_files};
 pub use hardcoded::hardcoded;
+pub(crate) use hardcoded::CodeSecret;
 
 pub(super) use hardcoded::holds_secret;
 
