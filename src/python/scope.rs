@@ -103,6 +103,10 @@ pub fn undefined_names_resolving(
 /// every form: imports, assignments, parameters, targets…). A name bound
 /// once, by an import, means the same module everywhere it is used.
 pub fn binding_counts(module: &Module) -> &BTreeMap<String, usize> {
+    debug_assert!(
+        module.parsed(),
+        "binding counts are not kept in the cache: ask while the module is parsed"
+    );
     &walked(module).counts
 }
 
@@ -218,6 +222,9 @@ pub(crate) struct Walked {
     dynamic: bool,
     too_deep: bool,
     all: Option<Vec<String>>,
+    /// Only the names analysis reads these, while the module is parsed;
+    /// the cache keeps that analysis's result, so not these.
+    #[serde(skip)]
     counts: BTreeMap<String, usize>,
 }
 

@@ -166,7 +166,12 @@ impl Code {
             module_level: true,
         };
         let path = resolve(&probe, from, &self.roots, &self.probed)?;
-        self.mods.iter().find(|m| m.path == path)
+        // Both paths come from `resolve`: their bytes match when they are
+        // the same (Path's == compares component by component).
+        self.mods
+            .iter()
+            .find(|m| m.path.as_os_str() == path.as_os_str())
+            .or_else(|| self.mods.iter().find(|m| m.path == path))
     }
 
     /// Why conclusions drawn from the absence of something cannot be trusted:
