@@ -68,7 +68,7 @@ Environment (compose interpolates ${VAR} from this shell, then the project .env)
   CRUDDUR_OBS_CACHE_DIR      Where each Python module's analyses are kept between runs
                              (default $XDG_CACHE_HOME/cruddur-obs or ~/.cache/cruddur-obs;
                              empty: no cache). Modules that could hold a key are never kept
-  CRUDDUR_OBS_THREADS        How many threads doctor may use (1: one; default: up to 4 cores
+  CRUDDUR_OBS_THREADS        How many threads a run may use (1: one; default: up to 4 cores
                              for parsing, a second thread for the checks of a large project)
   NO_COLOR                   Set and non-empty: no colours";
 

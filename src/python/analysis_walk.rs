@@ -99,8 +99,7 @@ impl Module {
             _ => node.field("module_name").map(|m| self.compact(m)),
         };
         let mut bindings = Vec::new();
-        let mut cursor = node.walk();
-        for name in node.children_by_field_name("name", &mut cursor) {
+        for name in node.fields_named("name") {
             let part = |field| name.field(field).map(|n| self.compact(n));
             match name.kind_of() {
                 "aliased_import" => bindings.extend(part("name").map(|n| (n, part("alias")))),

@@ -289,8 +289,7 @@ fn named_kinds(node: Node) -> Vec<&'static str> {
 /// The names an import statement lists, with positions.
 fn imported(node: Node, src: &str) -> Vec<Imported> {
     let mut out = Vec::new();
-    let mut c = node.walk();
-    for n in node.children_by_field_name("name", &mut c) {
+    for n in node.fields_named("name") {
         let (name, alias) = match n.kind_of() {
             "aliased_import" => (
                 n.field("name").unwrap_or(n),

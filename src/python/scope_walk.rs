@@ -574,8 +574,7 @@ fn named(node: Node) -> Vec<Node> {
 }
 
 fn fields<'t>(node: Node<'t>, name: &str) -> Vec<Node<'t>> {
-    let mut cursor = node.walk();
-    node.children_by_field_name(name, &mut cursor)
-        .filter(|n| n.is_named() && n.kind_of() != "comment")
-        .collect()
+    let mut all = node.fields_named(name);
+    all.retain(|n| n.is_named() && n.kind_of() != "comment");
+    all
 }

@@ -36,6 +36,9 @@ pub trait NodeExt<'t> {
     fn kind_of(&self) -> &'static str;
     /// The child in field `name`, as `Node::child_by_field_name` gives it.
     fn field(&self, name: &str) -> Option<Node<'t>>;
+    /// Every child in field `name`, as `Node::children_by_field_name`
+    /// gives them.
+    fn fields_named(&self, name: &str) -> Vec<Node<'t>>;
 }
 
 impl<'t> NodeExt<'t> for Node<'t> {
@@ -50,6 +53,14 @@ impl<'t> NodeExt<'t> for Node<'t> {
     fn field(&self, name: &str) -> Option<Node<'t>> {
         let id = grammar().fields.get(name)?;
         self.child_by_field_id(id.get())
+    }
+
+    fn fields_named(&self, name: &str) -> Vec<Node<'t>> {
+        let Some(id) = grammar().fields.get(name) else {
+            return Vec::new();
+        };
+        let mut cursor = self.walk();
+        self.children_by_field_id(*id, &mut cursor).collect()
     }
 }
 
@@ -77,11 +88,15 @@ mod tests {
             for id in 1..=lang.field_count() as u16 {
                 let name = lang.field_name_for_id(id).unwrap();
                 assert_eq!(n.field(name), n.child_by_field_name(name), "{name}");
+                let mut c = n.walk();
+                let all: Vec<Node> = n.children_by_field_name(name, &mut c).collect();
+                assert_eq!(n.fields_named(name), all, "{name}");
             }
             let mut c = n.walk();
             stack.extend(n.children(&mut c));
         }
         assert!(seen > 150, "{seen}");
         assert_eq!(tree.root_node().field("no_such_field"), None);
+        assert!(tree.root_node().fields_named("no_such_field").is_empty());
     }
 }
