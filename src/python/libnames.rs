@@ -497,3 +497,7 @@ fn levenshtein(a: &str, b: &str) -> usize {
 #[cfg(test)]
 #[path = "libnames_tests.rs"]
 mod tests;
+
+#[cfg(test)]
+#[path = "libnames_index_tests.rs"]
+mod index_tests;
