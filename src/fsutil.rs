@@ -93,6 +93,15 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_stand_in_script_is_written_executable_and_runs() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("it");
+        testing::script(&path, "#!/bin/sh\necho \"ran $1\"\n");
+        let out = std::process::Command::new(&path).arg("x").output().unwrap();
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "ran x\n");
+    }
+
+    #[test]
     fn refuses_symlinks_binary_and_bad_utf8() {
         let dir = tempfile::tempdir().unwrap();
         let real = dir.path().join("real.yml");

@@ -1,4 +1,5 @@
-//! Stand-in programs for tests.
+//! Stand-in programs for tests: the unit tests and, through
+//! tests/common, the integration tests write them with this one helper.
 
 use std::io::Write;
 use std::path::Path;
@@ -9,7 +10,7 @@ use std::process::{Command, Stdio};
 /// "Text file busy" when another test thread forks meanwhile, since the
 /// forked child holds the write descriptor until it execs. `sh` writes it
 /// instead, and has exited before anyone runs it.
-pub(crate) fn script(path: &Path, body: &str) {
+pub fn script(path: &Path, body: &str) {
     let mut sh = Command::new("sh")
         .args(["-c", "cat > \"$0\" && chmod 755 \"$0\""])
         .arg(path)
@@ -22,16 +23,4 @@ pub(crate) fn script(path: &Path, body: &str) {
         .write_all(body.as_bytes())
         .expect("sh reads the script");
     assert!(sh.wait().expect("sh ends").success(), "{}", path.display());
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn a_script_is_written_executable_and_runs() {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("it");
-        super::script(&path, "#!/bin/sh\necho \"ran $1\"\n");
-        let out = std::process::Command::new(&path).arg("x").output().unwrap();
-        assert_eq!(String::from_utf8_lossy(&out.stdout), "ran x\n");
-    }
 }

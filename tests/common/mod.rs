@@ -4,6 +4,13 @@
 
 pub mod tmux;
 
+/// Stand-in scripts, written as the unit tests write them.
+#[path = "../../src/fsutil/testing.rs"]
+mod stand_in;
+// Not every test binary writes a stand-in.
+#[allow(unused_imports)]
+pub use stand_in::script;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -174,23 +181,6 @@ pub fn only_insertions(before: &str, after: &str) -> bool {
 pub fn only_char_insertions(before: &str, after: &str) -> bool {
     let mut it = after.chars();
     before.chars().all(|c| it.any(|a| a == c))
-}
-
-/// Writes an executable script without ever holding it open for writing
-/// in the test process: a file written here and run at once can fail with
-/// "Text file busy" when another test thread forks meanwhile (the forked
-/// child holds the write descriptor until it execs). `sh` writes it
-/// instead, and has exited before anyone runs it.
-pub fn script(path: &Path, body: &str) {
-    use std::io::Write;
-    let mut sh = Command::new("sh")
-        .args(["-c", "cat > \"$0\" && chmod 755 \"$0\""])
-        .arg(path)
-        .stdin(Stdio::piped())
-        .spawn()
-        .unwrap();
-    sh.stdin.take().unwrap().write_all(body.as_bytes()).unwrap();
-    assert!(sh.wait().unwrap().success(), "{}", path.display());
 }
 
 /// Whether CPython compiles the file (the bytecode goes to a temp dir).
